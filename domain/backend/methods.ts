@@ -1,0 +1,196 @@
+/**
+ * The API map: every method a client can call, with its parameter schema, who may call it, and
+ * what it returns. `Api` (types only) is what the renderer's client and the preload are typed by.
+ */
+import { z } from 'zod';
+import type { VerifyReport } from '../eventstore/projection.js';
+import type { StoreStats } from '../eventstore/sqljs/store.js';
+import type { EventMetadata, StoredEvent } from '../eventstore/types.js';
+import type { OperatorRow } from '../operators/projection.js';
+import type { Role } from '../operators/roles.js';
+import type { Clock, IdGenerator } from '../shared/ports.js';
+import { ErrorCodes, type Result } from '../shared/result.js';
+import { SCHEMA_VERSION } from '../eventstore/sqljs/schema.js';
+import { keysetPage, listParams, type Page, type TableSpec } from './paging.js';
+import type { CardOpsStore } from './store.js';
+
+export interface SessionInfo {
+  readonly operatorId: string;
+  readonly displayName: string;
+  readonly role: Role;
+}
+
+export interface CommandOutcome {
+  readonly commandId: string;
+  /** The events this command wrote; empty when it changed nothing (an idempotent repeat). */
+  readonly events: readonly { readonly type: string; readonly streamId: string; readonly position: number }[];
+}
+
+/** An event as clients see it: secrets such as password hashes are redacted. */
+export interface EventView {
+  readonly position: number;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: EventMetadata;
+  readonly recordedAt: string;
+}
+
+export interface SystemInfo {
+  readonly product: 'CardOps';
+  readonly schemaVersion: number;
+  readonly demo: boolean;
+  readonly demoAccounts: number | null;
+  readonly initializedAt: string | null;
+}
+
+export interface MethodContext {
+  readonly store: CardOpsStore;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly origin: string;
+  progress(task: string, done: number, total: number): void;
+  session(): SessionInfo | null;
+  login(operatorId: string, password: string): Promise<Result<SessionInfo>>;
+  logout(): void;
+  execute(command: unknown, envelope: { commandId?: string; correlationId?: string; causationId?: string }): Promise<Result<CommandOutcome>>;
+  requireRole(roles: readonly Role[] | 'any'): Promise<Result<SessionInfo>>;
+}
+
+/** `public`: anyone; `signedIn`: any operator; `read`: any operator, or the CLI's read-only commands; else the roles listed. */
+export type Access = 'public' | 'signedIn' | 'read' | readonly Role[];
+
+interface MethodDef<P extends z.ZodType, R> {
+  readonly access: Access;
+  readonly params: P;
+  readonly run: (ctx: MethodContext, params: z.output<P>) => Promise<Result<R>>;
+}
+
+const method = <P extends z.ZodType, R>(def: MethodDef<P, R>): MethodDef<P, R> => def;
+const done = <T>(value: T): Result<T> => ({ ok: true, value });
+
+const SECRET_KEYS = new Set(['passwordHash', 'password']);
+export function redact(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redact);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, SECRET_KEYS.has(k) ? '[redacted]' : redact(v)]));
+  }
+  return value;
+}
+export const toView = (e: StoredEvent): EventView => ({ ...e, data: redact(e.data) });
+
+const operatorsTable: TableSpec<OperatorRow> = {
+  table: 'operators',
+  key: 'operator_id',
+  columns: { operatorId: 'operator_id', displayName: 'display_name', role: 'role', status: 'status', updatedAt: 'updated_at' },
+  search: ['operator_id', 'display_name'],
+  defaultSort: 'operatorId',
+  select: 'operator_id, display_name, role, status, created_at, updated_at',
+  map: (r) => ({
+    operatorId: String(r.operator_id),
+    displayName: String(r.display_name),
+    role: String(r.role),
+    status: r.status === 'disabled' ? 'disabled' : 'active',
+    createdAt: String(r.created_at),
+    updatedAt: String(r.updated_at),
+  }),
+};
+
+export const methods = {
+  'auth.login': method({
+    access: 'public',
+    params: z.strictObject({ operatorId: z.string().trim().min(1, 'enter your operator name').max(64), password: z.string().min(1, 'enter your password').max(200) }),
+    run: (ctx, p): Promise<Result<SessionInfo>> => ctx.login(p.operatorId, p.password),
+  }),
+  'auth.logout': method({
+    access: 'public',
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<null>> => {
+      ctx.logout();
+      return done(null);
+    },
+  }),
+  'auth.session': method({
+    access: 'public',
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<SessionInfo | null>> => done(ctx.session()),
+  }),
+  'commands.execute': method({
+    access: 'signedIn',
+    params: z.strictObject({
+      command: z.unknown(),
+      commandId: z.string().min(1).max(200).optional(),
+      correlationId: z.string().min(1).max(200).optional(),
+    }),
+    run: (ctx, p): Promise<Result<CommandOutcome>> =>
+      ctx.execute(p.command, {
+        ...(p.commandId ? { commandId: p.commandId } : {}),
+        ...(p.correlationId ? { correlationId: p.correlationId } : {}),
+      }),
+  }),
+  'operators.list': method({
+    access: ['admin'],
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<OperatorRow>>> => done(await ctx.store.read((sql) => keysetPage(sql, operatorsTable, p))),
+  }),
+  'events.list': method({
+    access: 'read',
+    params: z.strictObject({
+      after: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      types: z.array(z.string().min(1)).max(50).optional(),
+    }),
+    run: async (ctx, p): Promise<Result<{ events: EventView[]; lastPosition: number; isEnd: boolean }>> => {
+      const page = await ctx.store.readAll({ after: p.after ?? 0, limit: p.limit ?? 100, ...(p.types ? { types: p.types } : {}) });
+      return done({ events: page.events.map(toView), lastPosition: page.lastPosition, isEnd: page.isEnd });
+    },
+  }),
+  'history.stream': method({
+    access: 'read',
+    params: z.strictObject({ streamId: z.string().min(1).max(200) }),
+    run: async (ctx, p): Promise<Result<{ streamId: string; version: number; events: EventView[] }>> => {
+      const s = await ctx.store.readStream(p.streamId);
+      if (!s.events.length) return { ok: false, error: { code: ErrorCodes.notFound, message: `there is no stream ${p.streamId}: check the id (streams are named like operator-agent1)` } };
+      return done({ streamId: s.streamId, version: s.version, events: s.events.map(toView) });
+    },
+  }),
+  'system.info': method({
+    access: 'public',
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<SystemInfo>> => {
+      const info = await ctx.store.read((sql) => Object.fromEntries(sql.all<{ key: string; value: string }>('SELECT key, value FROM system_info').map((r) => [r.key, r.value])));
+      return done({
+        product: 'CardOps',
+        schemaVersion: SCHEMA_VERSION,
+        demo: info.demo === 'true',
+        demoAccounts: info.demo_accounts ? Number(info.demo_accounts) : null,
+        initializedAt: info.initialized_at ?? null,
+      });
+    },
+  }),
+  'system.stats': method({
+    access: 'read',
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<StoreStats>> => done(ctx.store.stats()),
+  }),
+  'system.verify': method({
+    access: 'read',
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<VerifyReport>> => done(await ctx.store.verify((d, t) => ctx.progress('verify', d, t))),
+  }),
+  'system.rebuild': method({
+    access: ['admin'],
+    params: z.strictObject({ projections: z.array(z.string()).optional() }),
+    run: async (ctx, p): Promise<Result<{ events: number; projections: string[] }>> => done(await ctx.store.rebuild(p.projections, (d, t) => ctx.progress('rebuild', d, t))),
+  }),
+} as const;
+
+type Methods = typeof methods;
+export type ApiMethod = keyof Methods;
+export type ApiParams<M extends ApiMethod> = z.input<Methods[M]['params']>;
+export type ApiResult<M extends ApiMethod> = Methods[M] extends MethodDef<z.ZodType, infer R> ? R : never;
+/** The whole API as types: method → params and result. */
+export type Api = { readonly [M in ApiMethod]: { readonly params: ApiParams<M>; readonly result: ApiResult<M> } };

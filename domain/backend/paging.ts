@@ -1,0 +1,86 @@
+/**
+ * Keyset paging over a projection table: sorted and filtered in SQL, LIMIT n+1 to know whether
+ * there is a next page, never a COUNT(*) over the table. Column names come from a whitelist.
+ */
+import { z } from 'zod';
+import type { Sql } from '../eventstore/sql.js';
+import type { SqlValue } from 'sql.js';
+
+export const listParams = z.strictObject({
+  sort: z.string().optional(),
+  direction: z.enum(['asc', 'desc']).optional(),
+  /** Free text matched (contains, case-insensitive) against the table's search columns. */
+  search: z.string().max(200).optional(),
+  /** Exact matches on filterable columns. */
+  filters: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  /** The cursor a previous page returned. */
+  after: z.string().max(2000).optional(),
+  limit: z.number().int().min(1).max(1000).optional(),
+});
+export type ListParams = z.input<typeof listParams>;
+
+export interface Page<T> {
+  readonly rows: readonly T[];
+  /** Pass as `after` for the next page; null on the last page. */
+  readonly next: string | null;
+}
+
+export interface TableSpec<T> {
+  readonly table: string;
+  /** The unique key that breaks ties, always sorted in the same direction. */
+  readonly key: string;
+  /** API column name → SQL column, for the columns that can be sorted and filtered. */
+  readonly columns: Readonly<Record<string, string>>;
+  readonly search: readonly string[];
+  readonly defaultSort: string;
+  readonly select: string;
+  readonly map: (row: Record<string, SqlValue>) => T;
+}
+
+export class PagingError extends Error {}
+
+const encode = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+function decode(s: string): [SqlValue, SqlValue] {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === 2) return v as [SqlValue, SqlValue];
+  } catch {
+    /* below */
+  }
+  throw new PagingError('the page cursor is not valid: start again from the first page');
+}
+
+export function keysetPage<T>(sql: Sql, spec: TableSpec<T>, params: ListParams): Page<T> {
+  const sortName = params.sort ?? spec.defaultSort;
+  const sortCol = spec.columns[sortName];
+  if (!sortCol) throw new PagingError(`cannot sort by ${sortName}: choose one of ${Object.keys(spec.columns).join(', ')}`);
+  const dir = params.direction ?? 'asc';
+  const limit = params.limit ?? 100;
+  const where: string[] = [];
+  const args: SqlValue[] = [];
+  for (const [name, value] of Object.entries(params.filters ?? {})) {
+    const col = spec.columns[name];
+    if (!col) throw new PagingError(`cannot filter by ${name}: choose one of ${Object.keys(spec.columns).join(', ')}`);
+    where.push(`${col} = ?`);
+    args.push(value);
+  }
+  const search = params.search?.trim();
+  if (search) {
+    const like = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    where.push(`(${spec.search.map((c) => `${c} LIKE ? ESCAPE '\\'`).join(' OR ')})`);
+    for (let i = 0; i < spec.search.length; i++) args.push(like);
+  }
+  if (params.after) {
+    const [v, k] = decode(params.after);
+    where.push(sortCol === spec.key ? `${spec.key} ${dir === 'asc' ? '>' : '<'} ?` : `(${sortCol}, ${spec.key}) ${dir === 'asc' ? '>' : '<'} (?, ?)`);
+    if (sortCol === spec.key) args.push(k);
+    else args.push(v, k);
+  }
+  const order = sortCol === spec.key ? `${spec.key} ${dir}` : `${sortCol} ${dir}, ${spec.key} ${dir}`;
+  const q = `SELECT ${spec.select}, ${sortCol} AS __sort, ${spec.key} AS __key FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+  const rows = sql.all(q, [...args, limit + 1]);
+  const more = rows.length > limit;
+  if (more) rows.pop();
+  const last = rows[rows.length - 1];
+  return { rows: rows.map(spec.map), next: more && last ? encode([last.__sort, last.__key]) : null };
+}

@@ -1,0 +1,13 @@
+import type { Progress, VerifyReport } from '../eventstore/projection.js';
+import type { StoreStats } from '../eventstore/sqljs/store.js';
+import type { Sql } from '../eventstore/sql.js';
+import type { EventStore } from '../eventstore/types.js';
+
+/** What the backend needs of a store: the event store port plus its projections. */
+export interface CardOpsStore extends EventStore {
+  read<T>(fn: (sql: Sql) => T): Promise<T>;
+  rebuild(names?: readonly string[], onProgress?: Progress): Promise<{ events: number; projections: string[] }>;
+  verify(onProgress?: Progress): Promise<VerifyReport>;
+  stats(): StoreStats;
+  checkpoint(): Promise<void>;
+}

@@ -1,0 +1,40 @@
+/**
+ * Projections are read models kept in the same transaction as the events they come from.
+ * Each one owns a few tables, has a version (bump it when its schema or logic changes: the
+ * store then rebuilds it on open), and a checkpoint: the global position it has seen.
+ */
+import type { Sql } from './sql.js';
+import type { StoredEvent } from './types.js';
+
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** The tables it owns, in creation order. */
+  readonly tables: readonly string[];
+  /** DDL that creates its tables and indexes. */
+  readonly schema: string;
+  /** The event types it reads; all when absent. */
+  readonly handles?: readonly string[];
+  apply(event: StoredEvent, sql: Sql): void;
+}
+
+export interface ProjectionDifference {
+  readonly projection: string;
+  readonly table: string;
+  /** `missing`: in a replay, not in the live table; `extra`: in the live table only. */
+  readonly kind: 'missing' | 'extra' | 'checkpoint';
+  readonly row: string;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly events: number;
+  readonly projections: readonly { name: string; tables: readonly string[]; rows: number; differences: number }[];
+  readonly differences: readonly ProjectionDifference[];
+}
+
+export type Progress = (done: number, total: number) => void;
+
+export function handlesEvent(p: Projection, type: string): boolean {
+  return !p.handles || p.handles.includes(type);
+}

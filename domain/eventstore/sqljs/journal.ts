@@ -1,0 +1,238 @@
+/**
+ * The journal: an append-only log of committed transactions, in numbered segment files.
+ *
+ * A record is `[u32 payload length][u32 crc32(payload)][payload]`, little-endian. The payload
+ * starts with a format byte and holds the transaction's events, positions included, so that
+ * replaying a record rebuilds exactly what was committed. A record is fsync'd before the
+ * transaction commits in memory and before the command is acknowledged.
+ */
+import { closeSync, existsSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { StoreError, type EventMetadata, type StoredEvent } from '../types.js';
+
+const FORMAT = 1;
+const HEADER = 8;
+
+/** One journaled event: the stored event with its data and metadata already as JSON text. */
+export interface JournalEvent {
+  readonly position: number;
+  readonly streamId: string;
+  readonly streamPosition: number;
+  readonly eventId: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly dataJson: string;
+  readonly metadataJson: string;
+  readonly recordedAt: string;
+}
+
+class Writer {
+  buf = Buffer.allocUnsafe(1 << 16);
+  at = HEADER;
+  ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.at);
+    this.buf = next;
+  }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.at++] = v;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v, this.at);
+    this.at += 4;
+  }
+  f64(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleLE(v, this.at);
+    this.at += 8;
+  }
+  str(s: string): void {
+    this.ensure(4 + s.length * 3);
+    const n = this.buf.write(s, this.at + 4, 'utf8');
+    this.buf.writeUInt32LE(n, this.at);
+    this.at += 4 + n;
+  }
+}
+
+/** Encodes one transaction as a complete record, header included. */
+export function encodeRecord(events: readonly JournalEvent[]): Buffer {
+  const w = new Writer();
+  w.u8(FORMAT);
+  w.u32(events.length);
+  for (const e of events) {
+    w.f64(e.position);
+    w.str(e.streamId);
+    w.f64(e.streamPosition);
+    w.str(e.eventId);
+    w.str(e.type);
+    w.u32(e.schemaVersion);
+    w.str(e.dataJson);
+    w.str(e.metadataJson);
+    w.str(e.recordedAt);
+  }
+  const payloadLength = w.at - HEADER;
+  w.buf.writeUInt32LE(payloadLength, 0);
+  w.buf.writeUInt32LE(crc32(w.buf.subarray(HEADER, w.at)), 4);
+  return w.buf.subarray(0, w.at);
+}
+
+function decodePayload(p: Buffer): JournalEvent[] {
+  let at = 0;
+  const u32 = (): number => {
+    const v = p.readUInt32LE(at);
+    at += 4;
+    return v;
+  };
+  const f64 = (): number => {
+    const v = p.readDoubleLE(at);
+    at += 8;
+    return v;
+  };
+  const str = (): string => {
+    const n = u32();
+    const s = p.toString('utf8', at, at + n);
+    at += n;
+    return s;
+  };
+  const format = p[at++];
+  if (format !== FORMAT) throw new Error(`unknown journal record format ${format}`);
+  const count = u32();
+  const out: JournalEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    out.push({
+      position: f64(),
+      streamId: str(),
+      streamPosition: f64(),
+      eventId: str(),
+      type: str(),
+      schemaVersion: u32(),
+      dataJson: str(),
+      metadataJson: str(),
+      recordedAt: str(),
+    });
+  }
+  if (at !== p.length) throw new Error('journal record has trailing bytes');
+  return out;
+}
+
+export function toStoredEvent(e: JournalEvent): StoredEvent {
+  return {
+    position: e.position,
+    streamId: e.streamId,
+    streamPosition: e.streamPosition,
+    eventId: e.eventId,
+    type: e.type,
+    schemaVersion: e.schemaVersion,
+    data: JSON.parse(e.dataJson) as unknown,
+    metadata: JSON.parse(e.metadataJson) as EventMetadata,
+    recordedAt: e.recordedAt,
+  };
+}
+
+export interface SegmentRead {
+  readonly records: JournalEvent[][];
+  /** Byte length of the valid records; a torn tail starts here. */
+  readonly validLength: number;
+  readonly tornTail: boolean;
+}
+
+/**
+ * Reads one segment. A damaged record at the very end is a torn write from a crash: it was
+ * never acknowledged, so it is reported for dropping. A damaged record followed by more data
+ * is corruption, and stops the open.
+ */
+export function readSegment(file: string, isLast: boolean): SegmentRead {
+  const bytes = readFileSync(file);
+  const records: JournalEvent[][] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const start = at;
+    const torn = (why: string): SegmentRead => {
+      if (isLast) return { records, validLength: start, tornTail: true };
+      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}), and it is not the last one; nothing was changed. Restore the store from a backup, or move the segment aside to give up the transactions it holds.`, { file, offset: start });
+    };
+    if (at + HEADER > bytes.length) return torn('incomplete header');
+    const length = bytes.readUInt32LE(at);
+    const sum = bytes.readUInt32LE(at + 4);
+    const end = at + HEADER + length;
+    if (end > bytes.length) return torn('incomplete record');
+    const payload = bytes.subarray(at + HEADER, end);
+    if (crc32(payload) !== sum) {
+      if (end === bytes.length) return torn('checksum mismatch in the last record');
+      return torn('checksum mismatch');
+    }
+    try {
+      records.push(decodePayload(payload));
+    } catch (e) {
+      throw new StoreError('STORE_CORRUPT', `journal segment ${file} has an unreadable record at byte ${start}: ${(e as Error).message}; nothing was changed.`, { file, offset: start });
+    }
+    at = end;
+  }
+  return { records, validLength: at, tornTail: false };
+}
+
+const SEGMENT_RE = /\.journal-(\d{6,})$/;
+
+export function segmentPath(dbPath: string, seq: number): string {
+  return `${dbPath}.journal-${String(seq).padStart(6, '0')}`;
+}
+
+/** The journal segments of a store, oldest first. */
+export function listSegments(dbPath: string): { seq: number; file: string }[] {
+  const dir = dirname(dbPath);
+  const base = basename(dbPath);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`${base}.journal-`))
+    .map((f) => ({ m: SEGMENT_RE.exec(f), f }))
+    .filter((x): x is { m: RegExpExecArray; f: string } => x.m !== null)
+    .map((x) => ({ seq: Number(x.m[1]), file: join(dir, x.f) }))
+    .sort((a, b) => a.seq - b.seq);
+}
+
+/** An open segment that records are appended to. */
+export class SegmentWriter {
+  private fd: number;
+  private size: number;
+  constructor(
+    readonly file: string,
+    readonly seq: number,
+  ) {
+    this.fd = openSync(file, 'a+');
+    this.size = fstatSync(this.fd).size;
+  }
+  get bytes(): number {
+    return this.size;
+  }
+  /** Writes a record and makes it durable. On failure the segment is cut back to where it was. */
+  appendDurable(record: Buffer): void {
+    const before = this.size;
+    try {
+      let off = 0;
+      while (off < record.length) off += writeSync(this.fd, record, off, record.length - off);
+      fdatasyncSync(this.fd);
+      this.size += record.length;
+    } catch (e) {
+      try {
+        ftruncateSync(this.fd, before);
+      } catch {
+        /* the torn tail is dropped on the next open */
+      }
+      throw e;
+    }
+  }
+  truncate(length: number): void {
+    ftruncateSync(this.fd, length);
+    fdatasyncSync(this.fd);
+    this.size = length;
+  }
+  close(): void {
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,705 @@
+/**
+ * The sql.js event store.
+ *
+ * sql.js holds the database in memory. Durability comes from the journal: every transaction is
+ * written to it and fsync'd before it commits in memory and before its caller is answered. A
+ * checkpoint (the whole database, written to a temp file, fsync'd and renamed over the old one)
+ * is taken after enough journaled events, when the store is idle, and on close; then the
+ * journal segments it covers are deleted. Opening loads the checkpoint and replays the journal.
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { open as openFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
+import { StatementCache, type Sql } from '../sql.js';
+import { handlesEvent, type Progress, type Projection, type ProjectionDifference, type VerifyReport } from '../projection.js';
+import {
+  ConcurrencyError,
+  StoreError,
+  matchesExpected,
+  type AppendResult,
+  type EventMetadata,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamResult,
+  type StoredEvent,
+  type StreamAppend,
+  type Unsubscribe,
+} from '../types.js';
+import { encodeRecord, listSegments, readSegment, segmentPath, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { acquireLock, type StoreLock } from './lock.js';
+import { migrate, PRAGMAS, SCHEMA_VERSION, userVersion } from './schema.js';
+
+let sqlJs: Promise<SqlJsStatic> | undefined;
+/** Loads sql.js once per process. `locateFile` lets a packaged app point at its unpacked wasm. */
+export function loadSqlJs(locateFile?: (file: string) => string): Promise<SqlJsStatic> {
+  sqlJs ??= initSqlJs(locateFile ? { locateFile } : undefined);
+  return sqlJs;
+}
+
+export type StoreLog = (level: 'info' | 'warn', message: string) => void;
+
+export interface OpenOptions {
+  /** A file path, or undefined for a store that lives in memory only (tests, scratch). */
+  readonly path?: string;
+  readonly projections?: readonly Projection[];
+  /** Take a checkpoint once this many events were journaled since the last one. */
+  readonly checkpointEvery?: number;
+  /** Take a checkpoint after this long without a write (ms); 0 turns it off. */
+  readonly idleCheckpointMs?: number;
+  readonly now?: () => string;
+  readonly log?: StoreLog;
+  readonly onProgress?: (phase: string, done: number, total: number) => void;
+  /** Open without migrating past this version (tests of older stores). */
+  readonly schemaVersion?: number;
+}
+
+export interface StoreStats {
+  readonly path: string | null;
+  readonly events: number;
+  readonly streams: number;
+  readonly headPosition: number;
+  readonly schemaVersion: number;
+  readonly databaseBytes: number;
+  readonly checkpointBytes: number;
+  readonly journalBytes: number;
+  readonly journalSegments: number;
+  readonly eventsSinceCheckpoint: number;
+  readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number; readonly arrayBuffersBytes: number };
+  readonly projections: readonly { name: string; version: number; position: number }[];
+}
+
+const WARN_BYTES = 2 * 1024 ** 3;
+const READ_COLUMNS = 'position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at';
+const INSERT_EVENT =
+  'INSERT INTO events (position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)';
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  stream_position: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+const rowToEvent = (r: EventRow): StoredEvent => ({
+  position: r.position,
+  streamId: r.stream_id,
+  streamPosition: r.stream_position,
+  eventId: r.event_id,
+  type: r.type,
+  schemaVersion: r.schema_version,
+  data: JSON.parse(r.data) as unknown,
+  metadata: JSON.parse(r.metadata) as EventMetadata,
+  recordedAt: r.recorded_at,
+});
+
+function isOutOfMemory(e: unknown): boolean {
+  const m = e instanceof Error ? e.message : String(e);
+  return /out of memory|Cannot enlarge memory|memory access out of bounds|Array buffer allocation failed|Invalid typed array length/i.test(m);
+}
+
+export class SqlJsEventStore implements EventStore {
+  private readonly sql: StatementCache;
+  private head = 0;
+  private checkpointHead = 0;
+  private segment: SegmentWriter | undefined;
+  private segmentSeq = 0;
+  private checkpointing: Promise<void> | undefined;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private broken: string | undefined;
+  private closed = false;
+  private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
+  private readonly projections: readonly Projection[];
+  private readonly now: () => string;
+  private readonly log: StoreLog;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly SQL: SqlJsStatic,
+    private readonly opts: OpenOptions,
+    private readonly lock: StoreLock | undefined,
+  ) {
+    this.sql = new StatementCache(db);
+    this.projections = opts.projections ?? [];
+    this.now = opts.now ?? (() => new Date().toISOString());
+    this.log = opts.log ?? ((level, message) => process.stderr.write(`cardops store ${level}: ${message}\n`));
+  }
+
+  /** Opens (or creates) a store. Throws a StoreError that says what is wrong and what to do. */
+  static async open(opts: OpenOptions = {}): Promise<SqlJsEventStore> {
+    const SQL = await loadSqlJs();
+    const path = opts.path;
+    let lock: StoreLock | undefined;
+    if (path) {
+      mkdirSync(dirname(path), { recursive: true });
+      lock = acquireLock(path);
+    }
+    try {
+      const db = path ? loadCheckpoint(SQL, path) : new SQL.Database();
+      const store = new SqlJsEventStore(db, SQL, opts, lock);
+      store.init();
+      return store;
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
+  }
+
+  private init(): void {
+    const { db } = this;
+    db.exec(PRAGMAS);
+    const found = userVersion(db);
+    if (found > SCHEMA_VERSION) {
+      throw new StoreError('STORE_TOO_NEW', `this store has schema version ${found}, and this CardOps knows up to ${SCHEMA_VERSION}: update CardOps to open it; nothing was changed`, { found, known: SCHEMA_VERSION });
+    }
+    const applied = migrate(db, this.opts.schemaVersion ?? SCHEMA_VERSION);
+    if (applied.length && found > 0) this.log('info', `migrated the store from schema version ${found} to ${userVersion(db)}`);
+    this.head = Number(this.sql.scalar('SELECT coalesce(max(position), 0) FROM events'));
+    this.checkpointHead = this.head;
+    if (userVersion(db) < 2) return; // an old layout opened for a test: no projections, no journal
+    const stale = this.setupProjections();
+    if (this.opts.path) this.replayJournal(this.opts.path);
+    if (stale.length) this.rebuildSync(stale);
+    const bytes = this.databaseBytes();
+    if (bytes > WARN_BYTES) this.log('warn', `the store is ${(bytes / 1024 ** 3).toFixed(2)} GB; sql.js keeps it in memory and its limit is near 4 GB: archive old data or split the store`);
+  }
+
+  /** Creates the tables of new projections, and recreates those whose version changed. */
+  private setupProjections(): Projection[] {
+    const stale: Projection[] = [];
+    for (const p of this.projections) {
+      const row = this.sql.get<{ version: number }>('SELECT version FROM projection_state WHERE name = ?', [p.name]);
+      if (row && row.version === p.version) continue;
+      this.db.exec('BEGIN');
+      for (const t of [...p.tables].reverse()) this.db.exec(`DROP TABLE IF EXISTS "${t}"`);
+      this.db.exec(p.schema);
+      this.sql.run('INSERT OR REPLACE INTO projection_state (name, version, position) VALUES (?, ?, 0)', [p.name, p.version]);
+      this.db.exec('COMMIT');
+      stale.push(p);
+    }
+    return stale;
+  }
+
+  private replayJournal(path: string): void {
+    const segments = listSegments(path);
+    let replayed = 0;
+    for (const [i, seg] of segments.entries()) {
+      const isLast = i === segments.length - 1;
+      const read = readSegment(seg.file, isLast);
+      for (const record of read.records) {
+        const first = record[0];
+        const last = record[record.length - 1];
+        if (!first || !last || last.position <= this.head) continue;
+        if (first.position !== this.head + 1) {
+          throw new StoreError('STORE_CORRUPT', `journal ${seg.file} continues at position ${first.position} but the store ends at ${this.head}: a segment is missing; nothing was changed`, { file: seg.file });
+        }
+        this.commitSync(record, record.map(toStoredEvent), false);
+        replayed += record.length;
+      }
+      if (read.tornTail) {
+        this.log('warn', `dropped a torn record at the end of ${seg.file} (a write cut short by a crash; it was never acknowledged)`);
+        const w = new SegmentWriter(seg.file, seg.seq);
+        w.truncate(read.validLength);
+        w.close();
+      }
+    }
+    if (replayed) this.log('info', `replayed ${replayed} journaled events`);
+    for (const tmp of [`${path}.tmp`]) if (existsSync(tmp)) unlinkSync(tmp);
+    const lastSeg = segments[segments.length - 1];
+    this.segmentSeq = lastSeg ? lastSeg.seq : 1;
+    this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
+    // Events replayed from the journal are not in the checkpoint yet.
+    this.checkpointHead = this.head - replayed;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  async append(streamId: string, events: readonly NewEvent[], options: { expectedVersion?: StreamAppend['expectedVersion'] } = {}): Promise<AppendResult> {
+    const [r] = this.appendSync([{ streamId, events, expectedVersion: options.expectedVersion ?? 'any' }]);
+    return r!;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<readonly AppendResult[]> {
+    return this.appendSync(appends);
+  }
+
+  /**
+   * The whole append runs synchronously, so no other call interleaves: checks first, then one
+   * transaction, then the journal, then commit.
+   */
+  appendSync(appends: readonly StreamAppend[]): AppendResult[] {
+    this.ensureWritable();
+    const recordedAt = this.now();
+    const versions = this.streamVersions(appends);
+    const stored0 = this.existingEventIds(appends);
+    const seen = new Set<string>();
+    const results: AppendResult[] = [];
+    const journal: JournalEvent[] = [];
+    const stored: StoredEvent[] = [];
+    let position = this.head;
+    let lastMeta: unknown;
+    let lastMetaJson = '';
+    for (const a of appends) {
+      if (!a.streamId) throw new StoreError('INVALID_APPEND', 'an append needs a stream id');
+      let version = versions.get(a.streamId) ?? 0;
+      const fresh = a.events.filter((e) => !seen.has(e.eventId) && !stored0.has(e.eventId));
+      if (fresh.length && !matchesExpected(a.expectedVersion, version)) throw new ConcurrencyError(a.streamId, a.expectedVersion, version);
+      const written: StoredEvent[] = [];
+      for (const e of fresh) {
+        if (!e.eventId || !e.type) throw new StoreError('INVALID_APPEND', `an event of stream ${a.streamId} has no id or no type`);
+        seen.add(e.eventId);
+        const ev: StoredEvent = {
+          position: ++position,
+          streamId: a.streamId,
+          streamPosition: ++version,
+          eventId: e.eventId,
+          type: e.type,
+          schemaVersion: e.schemaVersion ?? 1,
+          data: e.data,
+          metadata: e.metadata,
+          recordedAt,
+        };
+        written.push(ev);
+        stored.push(ev);
+        journal.push({
+          position: ev.position,
+          streamId: ev.streamId,
+          streamPosition: ev.streamPosition,
+          eventId: ev.eventId,
+          type: ev.type,
+          schemaVersion: ev.schemaVersion,
+          dataJson: JSON.stringify(e.data ?? null),
+          metadataJson: e.metadata === lastMeta ? lastMetaJson : (lastMetaJson = JSON.stringify((lastMeta = e.metadata))),
+          recordedAt,
+        });
+      }
+      versions.set(a.streamId, version);
+      results.push({ streamId: a.streamId, nextExpectedVersion: version, events: written });
+    }
+    if (journal.length) this.commitSync(journal, stored, true);
+    return results;
+  }
+
+  /** Current versions of the streams of an append, in one query for a batch. */
+  private streamVersions(appends: readonly StreamAppend[]): Map<string, number> {
+    const versions = new Map<string, number>();
+    if (appends.length <= 8) {
+      for (const a of appends) if (!versions.has(a.streamId)) versions.set(a.streamId, this.streamVersion(a.streamId));
+      return versions;
+    }
+    const ids = [...new Set(appends.map((a) => a.streamId))];
+    const s = this.sql.prepare('SELECT e.stream_id, max(e.stream_position) FROM json_each(?) j JOIN events e ON e.stream_id = j.value GROUP BY e.stream_id');
+    try {
+      s.bind([JSON.stringify(ids)]);
+      while (s.step()) {
+        const [id, v] = s.get();
+        versions.set(String(id), Number(v));
+      }
+    } finally {
+      s.reset();
+    }
+    return versions;
+  }
+
+  /** The event ids of an append that the store already holds. */
+  private existingEventIds(appends: readonly StreamAppend[]): Set<string> {
+    const found = new Set<string>();
+    const ids: string[] = [];
+    for (const a of appends) for (const e of a.events) ids.push(e.eventId);
+    if (ids.length <= 8) {
+      for (const id of ids) if (this.sql.scalar('SELECT 1 FROM events WHERE event_id = ?', [id]) !== undefined) found.add(id);
+      return found;
+    }
+    const s = this.sql.prepare('SELECT e.event_id FROM json_each(?) j JOIN events e ON e.event_id = j.value');
+    try {
+      s.bind([JSON.stringify(ids)]);
+      while (s.step()) found.add(String(s.get()[0]));
+    } finally {
+      s.reset();
+    }
+    return found;
+  }
+
+  /** Inserts, projects, journals (when asked) and commits one transaction; all or nothing. */
+  private commitSync(journal: readonly JournalEvent[], stored: readonly StoredEvent[], durable: boolean): void {
+    const { db, sql } = this;
+    db.exec('BEGIN');
+    try {
+      const insert = sql.prepare(INSERT_EVENT);
+      for (const e of journal) {
+        insert.run([e.position, e.streamId, e.streamPosition, e.eventId, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.recordedAt]);
+      }
+      this.project(stored);
+      if (durable && this.segment) this.segment.appendDurable(encodeRecord(journal));
+    } catch (e) {
+      try {
+        db.exec('ROLLBACK');
+      } catch {
+        this.broken = `the in-memory database could not roll back (${(e as Error).message})`;
+      }
+      if (isOutOfMemory(e)) {
+        throw new StoreError('STORE_OUT_OF_MEMORY', 'the store ran out of memory (sql.js keeps it in memory, up to about 4 GB); the command was not saved and nothing changed. Archive old data or split the store.', { cause: String(e) });
+      }
+      throw e;
+    }
+    try {
+      db.exec('COMMIT');
+    } catch (e) {
+      // The journal already holds the transaction, so the disk is ahead of the memory. Refuse
+      // writes until a reopen replays the journal.
+      this.broken = `the in-memory commit failed after the journal write (${(e as Error).message})`;
+      throw new StoreError('STORE_UNAVAILABLE', `the store stopped taking writes: ${this.broken}. Restart CardOps; it reopens from the journal.`);
+    }
+    this.head = journal[journal.length - 1]!.position;
+    if (durable) {
+      this.scheduleCheckpoint();
+      for (const l of [...this.listeners]) {
+        try {
+          l(stored);
+        } catch (e) {
+          this.log('warn', `a subscriber failed: ${(e as Error).message}`);
+        }
+      }
+    }
+  }
+
+  private project(events: readonly StoredEvent[]): void {
+    if (!this.projections.length) return;
+    const last = events[events.length - 1]!.position;
+    for (const p of this.projections) {
+      for (const e of events) if (handlesEvent(p, e.type)) p.apply(e, this.sql);
+      this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [last, p.name]);
+    }
+  }
+
+  private ensureWritable(): void {
+    if (this.closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
+    if (this.broken) throw new StoreError('STORE_UNAVAILABLE', `the store stopped taking writes: ${this.broken}. Restart CardOps; it reopens from the journal and loses nothing acknowledged.`);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  async readStream(streamId: string, options: { fromVersion?: number } = {}): Promise<ReadStreamResult> {
+    return this.readStreamSync(streamId, options.fromVersion ?? 1);
+  }
+
+  readStreamSync(streamId: string, fromVersion = 1): ReadStreamResult {
+    const rows = this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE stream_id = ? AND stream_position >= ? ORDER BY stream_position`, [streamId, fromVersion]);
+    const version = rows.length ? rows[rows.length - 1]!.stream_position : Number(this.sql.scalar('SELECT coalesce(max(stream_position), 0) FROM events WHERE stream_id = ?', [streamId]));
+    return { streamId, version, events: rows.map(rowToEvent) };
+  }
+
+  /** The current version of a stream (0 when it has no event). */
+  streamVersion(streamId: string): number {
+    return Number(this.sql.scalar('SELECT coalesce(max(stream_position), 0) FROM events WHERE stream_id = ?', [streamId]));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    return this.readAllSync(options);
+  }
+
+  readAllSync(options: ReadAllOptions = {}): ReadAllResult {
+    const after = options.after ?? 0;
+    const limit = Math.max(1, Math.min(options.limit ?? 1000, 100_000));
+    const types = options.types ?? [];
+    const filter = types.length ? ` AND type IN (${types.map(() => '?').join(',')})` : '';
+    const rows = this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ?${filter} ORDER BY position LIMIT ?`, [after, ...types, limit + 1]);
+    const isEnd = rows.length <= limit;
+    if (!isEnd) rows.pop();
+    const events = rows.map(rowToEvent);
+    return { events, lastPosition: events.length ? events[events.length - 1]!.position : after, isEnd };
+  }
+
+  subscribe(after: number, listener: (events: readonly StoredEvent[]) => void): Unsubscribe {
+    let from = after;
+    for (;;) {
+      const page = this.readAllSync({ after: from, limit: 10_000 });
+      if (page.events.length) listener(page.events);
+      from = page.lastPosition;
+      if (page.isEnd) break;
+    }
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async headPosition(): Promise<number> {
+    return this.head;
+  }
+
+  get position(): number {
+    return this.head;
+  }
+
+  /** Runs a read against the projections (and the log) outside of any write. */
+  async read<T>(fn: (sql: Sql) => T): Promise<T> {
+    if (this.closed) throw new StoreError('STORE_CLOSED', 'the store is closed');
+    return fn(this.sql);
+  }
+
+  readSync<T>(fn: (sql: Sql) => T): T {
+    return fn(this.sql);
+  }
+
+  // ---------------------------------------------------------------- projections
+
+  /** Replays every event into the named projections (all by default), in one transaction. */
+  async rebuild(names?: readonly string[], onProgress?: Progress): Promise<{ events: number; projections: string[] }> {
+    this.ensureWritable();
+    const chosen = names?.length ? this.projections.filter((p) => names.includes(p.name)) : [...this.projections];
+    const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
+    if (unknown.length) throw new StoreError('INVALID_APPEND', `unknown projection ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
+    const events = this.rebuildSync(chosen, onProgress);
+    return { events, projections: chosen.map((p) => p.name) };
+  }
+
+  private rebuildSync(chosen: readonly Projection[], onProgress?: Progress): number {
+    if (!chosen.length) return 0;
+    const total = this.head;
+    const report = onProgress ?? ((done: number, all: number) => this.opts.onProgress?.('rebuild', done, all));
+    this.db.exec('BEGIN');
+    try {
+      for (const p of chosen) for (const t of p.tables) this.db.exec(`DELETE FROM "${t}"`);
+      const done = replayInto(this.sql, chosen, (after, limit) => this.readRowsAfter(after, limit), total, report);
+      for (const p of chosen) this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [this.head, p.name]);
+      this.db.exec('COMMIT');
+      return done;
+    } catch (e) {
+      this.db.exec('ROLLBACK');
+      throw e;
+    }
+  }
+
+  private readRowsAfter(after: number, limit: number): EventRow[] {
+    return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`, [after, limit]);
+  }
+
+  /** Replays the log into a scratch database and compares its projections with the live ones. */
+  async verify(onProgress?: Progress, maxDifferences = 100): Promise<VerifyReport> {
+    const scratch = new this.SQL.Database();
+    const scratchSql = new StatementCache(scratch);
+    try {
+      scratch.exec(PRAGMAS);
+      for (const p of this.projections) scratch.exec(p.schema);
+      replayInto(scratchSql, this.projections, (after, limit) => this.readRowsAfter(after, limit), this.head, onProgress ?? (() => {}));
+      const differences: ProjectionDifference[] = [];
+      const summary: { name: string; tables: string[]; rows: number; differences: number }[] = [];
+      for (const p of this.projections) {
+        let rows = 0;
+        let diffs = 0;
+        for (const t of p.tables) {
+          const live = tableRows(this.db, t);
+          const replay = tableRows(scratch, t);
+          rows += live.length;
+          const liveSet = new Map<string, number>();
+          for (const r of live) liveSet.set(r, (liveSet.get(r) ?? 0) + 1);
+          for (const r of replay) {
+            const n = liveSet.get(r) ?? 0;
+            if (n > 0) liveSet.set(r, n - 1);
+            else {
+              diffs++;
+              if (differences.length < maxDifferences) differences.push({ projection: p.name, table: t, kind: 'missing', row: r });
+            }
+          }
+          for (const [r, n] of liveSet) {
+            for (let i = 0; i < n; i++) {
+              diffs++;
+              if (differences.length < maxDifferences) differences.push({ projection: p.name, table: t, kind: 'extra', row: r });
+            }
+          }
+        }
+        const position = Number(this.sql.scalar('SELECT position FROM projection_state WHERE name = ?', [p.name]) ?? -1);
+        if (position !== this.head) {
+          diffs++;
+          differences.push({ projection: p.name, table: 'projection_state', kind: 'checkpoint', row: `checkpoint ${position}, log head ${this.head}` });
+        }
+        summary.push({ name: p.name, tables: [...p.tables], rows, differences: diffs });
+      }
+      return { ok: summary.every((s) => s.differences === 0), events: this.head, projections: summary, differences };
+    } finally {
+      scratchSql.clear();
+      scratch.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  private scheduleCheckpoint(): void {
+    if (!this.opts.path) return;
+    const every = this.opts.checkpointEvery ?? 250_000;
+    if (this.head - this.checkpointHead >= every) {
+      void this.checkpoint().catch((e: unknown) => this.log('warn', `checkpoint failed, the journal keeps everything: ${(e as Error).message}`));
+      return;
+    }
+    const idle = this.opts.idleCheckpointMs ?? 10_000;
+    if (idle > 0) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => {
+        void this.checkpoint().catch((e: unknown) => this.log('warn', `idle checkpoint failed, the journal keeps everything: ${(e as Error).message}`));
+      }, idle);
+      this.idleTimer.unref?.();
+    }
+  }
+
+  /**
+   * Writes the whole database atomically beside the journal, then deletes the segments it
+   * covers. The export is synchronous (a memory copy); the file work runs in the background.
+   */
+  async checkpoint(): Promise<void> {
+    const path = this.opts.path;
+    if (!path || !this.segment) return;
+    if (this.checkpointing) await this.checkpointing;
+    if (this.head === this.checkpointHead) return;
+    const bytes = this.db.export();
+    const head = this.head;
+    const covered = this.segmentSeq;
+    this.segment.close();
+    this.segmentSeq += 1;
+    this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
+    this.checkpointing = (async () => {
+      await fsyncDir(dirname(path)); // the new segment's name is durable before it holds anything acknowledged
+      const tmp = `${path}.tmp`;
+      const fh = await openFile(tmp, 'w');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, path);
+      await fsyncDir(dirname(path));
+      for (const s of listSegments(path)) if (s.seq <= covered) await unlink(s.file);
+      this.checkpointHead = head;
+    })();
+    try {
+      await this.checkpointing;
+    } finally {
+      this.checkpointing = undefined;
+    }
+  }
+
+  // ---------------------------------------------------------------- stats and close
+
+  private databaseBytes(): number {
+    const pages = Number(this.sql.scalar('PRAGMA page_count'));
+    const size = Number(this.sql.scalar('PRAGMA page_size'));
+    return pages * size;
+  }
+
+  stats(): StoreStats {
+    const path = this.opts.path ?? null;
+    const segments = path ? listSegments(path) : [];
+    const mem = process.memoryUsage();
+    return {
+      path,
+      events: Number(this.sql.scalar('SELECT count(*) FROM events')),
+      streams: Number(this.sql.scalar('SELECT count(DISTINCT stream_id) FROM events')),
+      headPosition: this.head,
+      schemaVersion: userVersion(this.db),
+      databaseBytes: this.databaseBytes(),
+      checkpointBytes: path && existsSync(path) ? statSync(path).size : 0,
+      journalBytes: segments.reduce((n, s) => n + statSync(s.file).size, 0),
+      journalSegments: segments.length,
+      eventsSinceCheckpoint: this.head - this.checkpointHead,
+      memory: { rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, arrayBuffersBytes: mem.arrayBuffers },
+      projections: this.sql.all<{ name: string; version: number; position: number }>('SELECT name, version, position FROM projection_state ORDER BY name'),
+    };
+  }
+
+  /** Takes a last checkpoint, closes the journal and releases the lock. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    clearTimeout(this.idleTimer);
+    try {
+      if (!this.broken) await this.checkpoint();
+    } finally {
+      this.closed = true;
+      this.listeners.clear();
+      this.segment?.close();
+      this.sql.clear();
+      this.db.close();
+      this.lock?.release();
+    }
+  }
+
+  /** Stops without a checkpoint, as a crash would (tests). */
+  abandon(): void {
+    clearTimeout(this.idleTimer);
+    this.closed = true;
+    this.segment?.close();
+    this.sql.clear();
+    this.db.close();
+    this.lock?.release();
+  }
+}
+
+function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
+  if (!existsSync(path)) return new SQL.Database();
+  const bytes = readFileSync(path);
+  const corrupt = (why: string): StoreError =>
+    new StoreError('STORE_CORRUPT', `the checkpoint ${path} is not a readable CardOps store (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path });
+  if (bytes.length === 0) return new SQL.Database();
+  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\0') throw corrupt('it does not start with an SQLite header');
+  let db: Database | undefined;
+  try {
+    db = new SQL.Database(bytes);
+    db.exec('SELECT count(*) FROM sqlite_master');
+    const check = db.exec('PRAGMA quick_check(1)');
+    const verdict = String(check[0]?.values[0]?.[0] ?? '');
+    if (verdict !== 'ok') throw new Error(verdict);
+    return db;
+  } catch (e) {
+    db?.close();
+    throw corrupt((e as Error).message);
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const fh = await openFile(dir, 'r');
+  try {
+    await fh.sync();
+  } catch {
+    /* some file systems do not fsync directories */
+  } finally {
+    await fh.close();
+  }
+}
+
+function replayInto(
+  sql: Sql,
+  projections: readonly Projection[],
+  readRows: (after: number, limit: number) => EventRow[],
+  total: number,
+  onProgress: Progress,
+): number {
+  let after = 0;
+  let done = 0;
+  for (;;) {
+    const rows = readRows(after, 20_000);
+    if (!rows.length) break;
+    for (const r of rows) {
+      const needed = projections.filter((p) => handlesEvent(p, r.type));
+      if (needed.length) {
+        const e = rowToEvent(r);
+        for (const p of needed) p.apply(e, sql);
+      }
+    }
+    after = rows[rows.length - 1]!.position;
+    done += rows.length;
+    onProgress(done, total);
+  }
+  return done;
+}
+
+function tableRows(db: Database, table: string): string[] {
+  const res = db.exec(`SELECT * FROM "${table}"`);
+  const r = res[0];
+  if (!r) return [];
+  return r.values.map((v) => JSON.stringify(Object.fromEntries(r.columns.map((c, i) => [c, v[i]]))));
+}

@@ -1,0 +1,15 @@
+/** Opens a CardOps store with every projection, and the backend over it. */
+import { createBackend, type Backend } from './backend/backend.js';
+import { SqlJsEventStore, type OpenOptions } from './eventstore/sqljs/store.js';
+import { PROJECTIONS } from './projections.js';
+import type { Clock, IdGenerator } from './shared/ports.js';
+
+export async function openStore(options: Omit<OpenOptions, 'projections'> = {}): Promise<SqlJsEventStore> {
+  return SqlJsEventStore.open({ ...options, projections: PROJECTIONS });
+}
+
+export async function openBackend(options: Omit<OpenOptions, 'projections'> & { clock?: Clock; ids?: IdGenerator } = {}): Promise<Backend> {
+  const { clock, ids, ...rest } = options;
+  const store = await openStore(clock ? { ...rest, now: () => clock.now() } : rest);
+  return createBackend({ store, ...(clock ? { clock } : {}), ...(ids ? { ids } : {}) });
+}
