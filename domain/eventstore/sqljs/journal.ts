@@ -153,10 +153,11 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
   let at = 0;
   while (at < bytes.length) {
     const start = at;
-    const torn = (why: string): SegmentRead => {
-      if (isLast) return { records, validLength: start, tornTail: true };
-      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}), and it is not the last one; nothing was changed. Restore the store from a backup, or move the segment aside to give up the transactions it holds.`, { file, offset: start });
+    const corrupt = (why: string): never => {
+      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup, or move the segment aside to give up the transactions it holds.`, { file, offset: start });
     };
+    // Only the very end of the newest segment can be a write cut short by a crash.
+    const torn = (why: string): SegmentRead => (isLast ? { records, validLength: start, tornTail: true } : corrupt(`${why}, and it is not the last segment`));
     if (at + HEADER > bytes.length) return torn('incomplete header');
     const length = bytes.readUInt32LE(at);
     const sum = bytes.readUInt32LE(at + 4);
@@ -165,7 +166,7 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
     const payload = bytes.subarray(at + HEADER, end);
     if (crc32(payload) !== sum) {
       if (end === bytes.length) return torn('checksum mismatch in the last record');
-      return torn('checksum mismatch');
+      corrupt('checksum mismatch, with more records after it');
     }
     try {
       records.push(decodePayload(payload));
