@@ -19,16 +19,18 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** True when the text holds something that looks like a card number. */
+/**
+ * True when the text holds something that looks like a card number: a run of 13 to 19 digits
+ * (single spaces or dashes allowed between them) that passes the Luhn check. Longer digit runs
+ * (references, IBAN-like strings) are not card numbers; windows inside them are not checked,
+ * as one in ten would pass Luhn by chance.
+ */
 export function containsCardNumber(text: string): boolean {
-  const runs = text.match(/\d(?:[ -]?\d){12,}/g) ?? [];
-  for (const run of runs) {
+  const runs = text.match(/\d(?:[ -]?\d)*/g) ?? [];
+  return runs.some((run) => {
     const digits = run.replace(/[ -]/g, '');
-    for (let len = 13; len <= 19; len++) {
-      for (let i = 0; i + len <= digits.length; i++) if (luhnValid(digits.slice(i, i + len))) return true;
-    }
-  }
-  return false;
+    return digits.length >= 13 && digits.length <= 19 && luhnValid(digits);
+  });
 }
 
 /** A trimmed free-text field that refuses card numbers. */
