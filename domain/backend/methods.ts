@@ -13,6 +13,7 @@ import { ErrorCodes, type Result } from '../shared/result.js';
 import { SCHEMA_VERSION } from '../eventstore/sqljs/schema.js';
 import { keysetPage, listParams, type Page, type TableSpec } from './paging.js';
 import type { CardOpsStore } from './store.js';
+import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 
 export interface SessionInfo {
   readonly operatorId: string;
@@ -41,6 +42,8 @@ export interface EventView {
 
 export interface SystemInfo {
   readonly product: 'CardOps';
+  /** False on a new store with no operator yet: the app then offers `system.setup`. */
+  readonly initialized: boolean;
   readonly schemaVersion: number;
   readonly demo: boolean;
   readonly demoAccounts: number | null;
@@ -162,13 +165,36 @@ export const methods = {
     params: z.strictObject({}),
     run: async (ctx): Promise<Result<SystemInfo>> => {
       const info = await ctx.store.read((sql) => Object.fromEntries(sql.all<{ key: string; value: string }>('SELECT key, value FROM system_info').map((r) => [r.key, r.value])));
+      const operators = await ctx.store.read((sql) => Number(sql.scalar('SELECT count(*) FROM operators')));
       return done({
         product: 'CardOps',
+        initialized: operators > 0,
         schemaVersion: SCHEMA_VERSION,
         demo: info.demo === 'true',
         demoAccounts: info.demo_accounts ? Number(info.demo_accounts) : null,
         initializedAt: info.initialized_at ?? null,
       });
+    },
+  }),
+  'system.setup': method({
+    access: 'public',
+    params: z.discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('admin'), password: z.string().min(4, 'at least 4 characters').max(200) }),
+      z.strictObject({ mode: z.literal('demo') }),
+    ]),
+    run: async (ctx, p): Promise<Result<{ operators: string[] }>> => {
+      const done = (operators: string[]): Result<{ operators: string[] }> => ({ ok: true, value: { operators } });
+      try {
+        if (p.mode === 'admin') {
+          await initializeStore(ctx.store, { password: p.password }, ctx.ids);
+          return done(['admin']);
+        }
+        await seedDemo(ctx.store, { accounts: 0, seed: 1 }, ctx.ids);
+        return done(DEMO_OPERATORS.map((o) => o.operatorId));
+      } catch (e) {
+        if (e instanceof BootstrapError) return { ok: false, error: { code: e.code, message: e.message } };
+        throw e;
+      }
     },
   }),
   'system.stats': method({

@@ -170,3 +170,18 @@ describe('the protocol', () => {
     expect(pushes).toEqual(['OperatorRoleChanged']);
   });
 });
+
+describe('first run', () => {
+  it('a new store offers setup once: the first admin, then never again', async () => {
+    const fresh = await openBackend({ log: () => {} });
+    const c = fresh.connect({ origin: 'test' });
+    expect(await c.call('system.info', {})).toMatchObject({ ok: true, value: { initialized: false, demo: false } });
+    expect(await c.call('system.setup', { mode: 'admin', password: 'pw' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    expect(await c.call('system.setup', { mode: 'admin', password: 'correct horse' })).toEqual({ ok: true, value: { operators: ['admin'] } });
+    expect(await c.call('system.info', {})).toMatchObject({ ok: true, value: { initialized: true, demo: false } });
+    const before = await fresh.store.headPosition();
+    expect(await c.call('system.setup', { mode: 'demo' })).toMatchObject({ ok: false, error: { code: 'ALREADY_INITIALIZED' } });
+    expect(await fresh.store.headPosition()).toBe(before);
+    expect(await c.call('auth.login', { operatorId: 'admin', password: 'correct horse' })).toMatchObject({ ok: true });
+  });
+});
