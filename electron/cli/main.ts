@@ -298,10 +298,11 @@ program
   .addOption(dbOption())
   .option('--port <p>', 'the port (0 picks a free one)', intArg('--port', 0), 0)
   .option('--build', 'build the renderer first (npm run web does)')
+  .addOption(jsonOption())
   .action(async (o: Common & { port: number; build?: boolean }) => {
     const path = dbPath(o);
     const { serve } = await import('./serve.js');
-    await serve({ path, port: o.port, build: o.build ?? false });
+    await serve({ path, port: o.port, build: o.build ?? false, json: o.json ?? false });
   });
 
 async function main(): Promise<void> {
