@@ -554,15 +554,17 @@ export class SqlJsEventStore implements EventStore {
   async checkpoint(): Promise<void> {
     const path = this.opts.path;
     if (!path || !this.segment) return;
-    if (this.checkpointing) await this.checkpointing;
-    if (this.head === this.checkpointHead) return;
+    // One checkpoint at a time: wait until none runs, then look again. Two at once would share
+    // the temp file, and one could rename it over the checkpoint while the other rewrites it.
+    while (this.checkpointing) await this.checkpointing.catch(() => undefined);
+    if (this.closed || this.head === this.checkpointHead) return;
     const bytes = this.db.export();
     const head = this.head;
     const covered = this.segmentSeq;
     this.segment.close();
     this.segmentSeq += 1;
     this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
-    this.checkpointing = (async () => {
+    const run = (async () => {
       await fsyncDir(dirname(path)); // the new segment's name is durable before it holds anything acknowledged
       const tmp = `${path}.tmp`;
       const fh = await openFile(tmp, 'w');
@@ -577,10 +579,11 @@ export class SqlJsEventStore implements EventStore {
       for (const s of listSegments(path)) if (s.seq <= covered) await unlink(s.file);
       this.checkpointHead = head;
     })();
+    this.checkpointing = run;
     try {
-      await this.checkpointing;
+      await run;
     } finally {
-      this.checkpointing = undefined;
+      if (this.checkpointing === run) this.checkpointing = undefined;
     }
   }
 
