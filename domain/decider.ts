@@ -8,6 +8,9 @@ import type { AppError } from './shared/result.js';
 export interface DomainEvent<T extends string = string, D = unknown> {
   readonly type: T;
   readonly data: D;
+  /** When and by whom a stored event was recorded; set when folding stored events, absent on new ones. */
+  readonly at?: string;
+  readonly by?: string;
 }
 
 /** A command refused by the rules: nothing is written. */

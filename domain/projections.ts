@@ -1,6 +1,10 @@
 /** Every projection CardOps keeps, in the order they are applied. */
 import type { Projection } from './eventstore/projection.js';
+import { accountsProjection } from './accounts/projection.js';
+import { authorizationsProjection } from './authorizations/projection.js';
+import { cardsProjection } from './cards/projection.js';
 import { operatorsProjection } from './operators/projection.js';
+import { settingsProjection } from './settings/projection.js';
 import { systemProjection } from './system/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection];

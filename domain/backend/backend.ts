@@ -9,7 +9,9 @@ import { StoreError } from '../eventstore/types.js';
 import type { Role } from '../operators/roles.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type AppError, type Result } from '../shared/result.js';
-import { commands, commandSchemas, COMMAND_TYPES, type CommandType } from './commands.js';
+import { commands, COMMAND_TYPES, type CommandType } from './commands.js';
+import type { CommandEnv } from './commandDef.js';
+import type { Handled } from '../commandHandler.js';
 import { PagingError } from './paging.js';
 import type { CardOpsStore } from './store.js';
 import { methods, type MethodContext } from './methods.js';
@@ -135,15 +137,16 @@ export function createBackend(deps: BackendDeps): Backend {
         }
         const t = type as CommandType;
         const def = commands[t];
-        if (!def.roles.includes(op.value.role)) {
+        if (!(def.roles as readonly Role[]).includes(op.value.role)) {
           return { ok: false, error: { code: ErrorCodes.forbidden, message: `${t} needs the role ${def.roles.join(' or ')}; ${op.value.operatorId} is ${op.value.role}` } };
         }
-        const parsed = commandSchemas[t].safeParse(input);
+        const parsed = (def.schema as z.ZodType).safeParse(input);
         if (!parsed.success) return { ok: false, error: validationError(t, parsed.error) };
         const commandId = envelope.commandId ?? ids.next();
         const metadata = { operator: op.value.operatorId, correlationId: envelope.correlationId ?? commandId, causationId: envelope.causationId ?? commandId, commandId };
         // The per-type handler receives the data its own schema produced.
-        const handled = await (def.handle as (env: unknown, c: unknown) => ReturnType<typeof def.handle>)({ store, metadata, operatorId: op.value.operatorId }, parsed.data);
+        const handle = def.handle as (env: CommandEnv, c: unknown) => Promise<Handled>;
+        const handled = await handle({ store, metadata, operatorId: op.value.operatorId, role: op.value.role }, parsed.data);
         if (!handled.ok) {
           const { code, message, details } = handled.refusal;
           return { ok: false, error: details ? { code, message, details } : { code, message } };

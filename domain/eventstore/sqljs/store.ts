@@ -249,12 +249,16 @@ export class SqlJsEventStore implements EventStore {
     for (const a of appends) {
       if (!a.streamId) throw new StoreError('INVALID_APPEND', 'an append needs a stream id');
       let version = versions.get(a.streamId) ?? 0;
-      const fresh = a.events.filter((e) => !seen.has(e.eventId) && !stored0.has(e.eventId));
+      // An id already stored, or already earlier in this append (this stream's too), is skipped.
+      const fresh = a.events.filter((e) => {
+        if (seen.has(e.eventId) || stored0.has(e.eventId)) return false;
+        seen.add(e.eventId);
+        return true;
+      });
       if (fresh.length && !matchesExpected(a.expectedVersion, version)) throw new ConcurrencyError(a.streamId, a.expectedVersion, version);
       const written: StoredEvent[] = [];
       for (const e of fresh) {
         if (!e.eventId || !e.type) throw new StoreError('INVALID_APPEND', `an event of stream ${a.streamId} has no id or no type`);
-        seen.add(e.eventId);
         const ev: StoredEvent = {
           position: ++position,
           streamId: a.streamId,

@@ -1,0 +1,135 @@
+import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
+import { formatMoney } from '../shared/money.js';
+import { availableCredit, type AccountEvent, type AccountState, type PostingIds } from './events.js';
+
+export type AccountCommand =
+  | { readonly type: 'OpenAccount'; readonly accountId: string; readonly holderName: string; readonly currency: string; readonly creditLimit: number }
+  | { readonly type: 'PostDeposit'; readonly accountId: string; readonly depositId: string; readonly amount: number }
+  | { readonly type: 'SendTransfer'; readonly accountId: string; readonly transferId: string; readonly toAccountId: string; readonly amount: number; readonly currency: string }
+  | { readonly type: 'ReceiveTransfer'; readonly accountId: string; readonly transferId: string; readonly fromAccountId: string; readonly amount: number; readonly currency: string }
+  /** `authorizationId` names the authorisation to open if the charge needs one. */
+  | { readonly type: 'PostCharge'; readonly accountId: string; readonly chargeId: string; readonly amount: number; readonly description: string; readonly authorizationId: string }
+  | { readonly type: 'SettleAuthorizedCharge'; readonly accountId: string; readonly authorizationId: string }
+  | { readonly type: 'ReleaseAuthorization'; readonly accountId: string; readonly authorizationId: string }
+  | { readonly type: 'CloseAccount'; readonly accountId: string; readonly reason: string };
+
+const NO_POSTINGS: PostingIds = { has: () => false };
+export const initialState = (): AccountState => ({ status: 'none' });
+
+const withPosting = (postings: PostingIds, id: string): PostingIds => {
+  const next = new Set(postings instanceof Set ? (postings as Set<string>) : []);
+  next.add(id);
+  return next;
+};
+
+export function evolve(state: AccountState, event: AccountEvent): AccountState {
+  if (event.type === 'AccountOpened') {
+    const d = event.data;
+    return { status: 'open', accountId: d.accountId, holderName: d.holderName, currency: d.currency, creditLimit: d.creditLimit, balance: 0, pending: null, deniedCount: 0, postings: new Set<string>() };
+  }
+  if (state.status === 'none') return state;
+  switch (event.type) {
+    case 'DepositReceived':
+      return { ...state, balance: state.balance + event.data.amount, postings: withPosting(state.postings, event.data.depositId) };
+    case 'TransferSent':
+      return { ...state, balance: state.balance - event.data.amount, postings: withPosting(state.postings, event.data.transferId) };
+    case 'TransferReceived':
+      return { ...state, balance: state.balance + event.data.amount, postings: withPosting(state.postings, event.data.transferId) };
+    case 'ChargePosted':
+      return { ...state, balance: state.balance - event.data.amount, postings: withPosting(state.postings, event.data.chargeId) };
+    case 'CreditAuthorizationRequired': {
+      const { authorizationId, chargeId, amount, description } = event.data;
+      return { ...state, pending: { authorizationId, chargeId, amount, description }, postings: withPosting(state.postings, chargeId) };
+    }
+    case 'AccountFrozen':
+      return { ...state, status: 'frozen' };
+    case 'AccountUnfrozen':
+      return { ...state, status: 'open', pending: null, deniedCount: state.deniedCount + (event.data.outcome === 'denied' ? 1 : 0) };
+    case 'AccountClosed': {
+      const { at, by } = event as { at?: string; by?: string };
+      return { ...state, status: 'closed', ...(at ? { closedAt: at } : {}), ...(by ? { closedBy: by } : {}) };
+    }
+    default:
+      return assertNever(event);
+  }
+}
+
+const money = (amount: number, currency: string): string => formatMoney({ amount, currency });
+
+export function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent> {
+  const c = command;
+  if (c.type === 'OpenAccount') {
+    if (state.status !== 'none') return refuse('ACCOUNT_EXISTS', `account ${c.accountId} already exists: choose another account id`);
+    return [{ type: 'AccountOpened', data: { accountId: c.accountId, holderName: c.holderName, currency: c.currency, creditLimit: c.creditLimit } }];
+  }
+  if (state.status === 'none') return refuse('ACCOUNT_NOT_FOUND', `there is no account ${c.accountId}: check the account id`);
+  const id = state.accountId;
+  const closed = () =>
+    refuse('ACCOUNT_CLOSED', `account ${id} was closed${state.closedAt ? ` on ${state.closedAt.slice(0, 10)}` : ''}${state.closedBy ? ` by ${state.closedBy}` : ''}: it takes no more postings`);
+  const positive = (amount: number) => (amount > 0 ? null : refuse('INVALID_AMOUNT', `the amount must be more than zero (got ${amount})`));
+  switch (c.type) {
+    case 'PostDeposit': {
+      if (state.postings.has(c.depositId)) return [];
+      if (state.status === 'closed') return closed();
+      const bad = positive(c.amount);
+      if (bad) return bad;
+      return [{ type: 'DepositReceived', data: { accountId: id, depositId: c.depositId, amount: c.amount, currency: state.currency } }];
+    }
+    case 'SendTransfer': {
+      if (state.postings.has(c.transferId)) return [];
+      if (state.status === 'closed') return closed();
+      if (state.status === 'frozen') return refuse('ACCOUNT_FROZEN', `account ${id} is frozen until authorisation ${state.pending?.authorizationId} is decided: no transfer can leave it meanwhile`);
+      const bad = positive(c.amount);
+      if (bad) return bad;
+      if (c.currency !== state.currency) return refuse('CURRENCY_MISMATCH', `account ${id} is in ${state.currency}, the transfer is in ${c.currency}: transfers move money between accounts of one currency`);
+      const available = availableCredit(state);
+      if (c.amount > available) return refuse('INSUFFICIENT_CREDIT', `account ${id} has ${money(available, state.currency)} of available credit, less than the ${money(c.amount, state.currency)} to transfer`);
+      return [{ type: 'TransferSent', data: { accountId: id, transferId: c.transferId, toAccountId: c.toAccountId, amount: c.amount, currency: state.currency } }];
+    }
+    case 'ReceiveTransfer': {
+      if (state.postings.has(c.transferId)) return [];
+      if (state.status === 'closed') return closed();
+      if (c.currency !== state.currency) return refuse('CURRENCY_MISMATCH', `account ${id} is in ${state.currency}, the transfer is in ${c.currency}: transfers move money between accounts of one currency`);
+      return [{ type: 'TransferReceived', data: { accountId: id, transferId: c.transferId, fromAccountId: c.fromAccountId, amount: c.amount, currency: state.currency } }];
+    }
+    case 'PostCharge': {
+      if (state.postings.has(c.chargeId)) return [];
+      if (state.status === 'closed') return closed();
+      if (state.status === 'frozen') return refuse('ACCOUNT_FROZEN', `account ${id} is frozen until authorisation ${state.pending?.authorizationId} is decided: charge it after the decision`);
+      const bad = positive(c.amount);
+      if (bad) return bad;
+      const available = availableCredit(state);
+      if (c.amount <= available) return [{ type: 'ChargePosted', data: { accountId: id, chargeId: c.chargeId, amount: c.amount, currency: state.currency, description: c.description } }];
+      return [
+        {
+          type: 'CreditAuthorizationRequired',
+          data: { accountId: id, authorizationId: c.authorizationId, chargeId: c.chargeId, amount: c.amount, currency: state.currency, description: c.description, availableCredit: available, overdraft: c.amount - available },
+        },
+        { type: 'AccountFrozen', data: { accountId: id, authorizationId: c.authorizationId } },
+      ];
+    }
+    case 'SettleAuthorizedCharge': {
+      const p = state.pending;
+      if (!p || p.authorizationId !== c.authorizationId) return []; // already settled or released: nothing twice
+      return [
+        { type: 'ChargePosted', data: { accountId: id, chargeId: p.chargeId, amount: p.amount, currency: state.currency, description: p.description, authorizationId: p.authorizationId } },
+        { type: 'AccountUnfrozen', data: { accountId: id, authorizationId: p.authorizationId, outcome: 'approved' } },
+      ];
+    }
+    case 'ReleaseAuthorization': {
+      const p = state.pending;
+      if (!p || p.authorizationId !== c.authorizationId) return [];
+      return [{ type: 'AccountUnfrozen', data: { accountId: id, authorizationId: p.authorizationId, outcome: 'denied' } }];
+    }
+    case 'CloseAccount':
+      if (state.status === 'closed') return [];
+      if (state.pending) return refuse('AUTHORIZATION_OPEN', `account ${id} has authorisation ${state.pending.authorizationId} open: it can be closed once a supervisor decides it`);
+      if (state.balance !== 0) return refuse('BALANCE_NOT_ZERO', `account ${id} has a balance of ${money(state.balance, state.currency)}: it can be closed only at zero`);
+      return [{ type: 'AccountClosed', data: { accountId: id, reason: c.reason } }];
+    default:
+      return assertNever(c);
+  }
+}
+
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = { decide, evolve, initialState };
+export { NO_POSTINGS };

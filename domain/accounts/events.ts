@@ -1,0 +1,67 @@
+/**
+ * Account: the balance and credit limit, in integer minor units of one ISO 4217 currency.
+ * balance < 0 means the customer owes; available credit = limit + balance.
+ * Every posting is its own event type and carries its business id.
+ */
+export type AccountStatus = 'open' | 'frozen' | 'closed';
+
+export interface PendingAuthorization {
+  readonly authorizationId: string;
+  readonly chargeId: string;
+  readonly amount: number;
+  readonly description: string;
+}
+
+export type AccountEvent =
+  | { readonly type: 'AccountOpened'; readonly data: { readonly accountId: string; readonly holderName: string; readonly currency: string; readonly creditLimit: number } }
+  | { readonly type: 'DepositReceived'; readonly data: { readonly accountId: string; readonly depositId: string; readonly amount: number; readonly currency: string } }
+  | { readonly type: 'TransferSent'; readonly data: { readonly accountId: string; readonly transferId: string; readonly toAccountId: string; readonly amount: number; readonly currency: string } }
+  | { readonly type: 'TransferReceived'; readonly data: { readonly accountId: string; readonly transferId: string; readonly fromAccountId: string; readonly amount: number; readonly currency: string } }
+  | {
+      readonly type: 'ChargePosted';
+      readonly data: { readonly accountId: string; readonly chargeId: string; readonly amount: number; readonly currency: string; readonly description: string; readonly authorizationId?: string };
+    }
+  | {
+      readonly type: 'CreditAuthorizationRequired';
+      readonly data: PendingAuthorization & { readonly accountId: string; readonly currency: string; readonly availableCredit: number; readonly overdraft: number };
+    }
+  | { readonly type: 'AccountFrozen'; readonly data: { readonly accountId: string; readonly authorizationId: string } }
+  | { readonly type: 'AccountUnfrozen'; readonly data: { readonly accountId: string; readonly authorizationId: string; readonly outcome: 'approved' | 'denied' } }
+  | { readonly type: 'AccountClosed'; readonly data: { readonly accountId: string; readonly reason: string } };
+
+export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = [
+  'AccountOpened',
+  'DepositReceived',
+  'TransferSent',
+  'TransferReceived',
+  'ChargePosted',
+  'CreditAuthorizationRequired',
+  'AccountFrozen',
+  'AccountUnfrozen',
+  'AccountClosed',
+];
+
+/** Posting ids the state knows of. A full fold knows all; a batch loader may know only those its commands ask about. */
+export interface PostingIds {
+  has(id: string): boolean;
+}
+
+export type AccountState =
+  | { readonly status: 'none' }
+  | {
+      readonly status: AccountStatus;
+      readonly accountId: string;
+      readonly holderName: string;
+      readonly currency: string;
+      readonly creditLimit: number;
+      readonly balance: number;
+      readonly pending: PendingAuthorization | null;
+      /** Authorisations denied so far: an account with none is in good standing. */
+      readonly deniedCount: number;
+      readonly postings: PostingIds;
+      readonly closedAt?: string;
+      readonly closedBy?: string;
+    };
+
+export const accountStreamId = (accountId: string): string => `account-${accountId}`;
+export const availableCredit = (s: { creditLimit: number; balance: number }): number => s.creditLimit + s.balance;

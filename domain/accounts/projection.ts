@@ -1,0 +1,61 @@
+import type { Projection } from '../eventstore/projection.js';
+import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
+
+/**
+ * One row per account: everything the Account decider needs but the posting ids, with the
+ * stream version, so that a batch can load thousands of account states in one query.
+ */
+export const accountsProjection: Projection = {
+  name: 'accounts',
+  version: 1,
+  tables: ['accounts'],
+  handles: ACCOUNT_EVENT_TYPES,
+  schema: `
+    CREATE TABLE accounts (
+      account_id     TEXT    PRIMARY KEY,
+      holder_name    TEXT    NOT NULL COLLATE NOCASE,
+      currency       TEXT    NOT NULL,
+      credit_limit   INTEGER NOT NULL,
+      balance        INTEGER NOT NULL,
+      status         TEXT    NOT NULL,
+      version        INTEGER NOT NULL,
+      pending_json   TEXT,
+      denied_count   INTEGER NOT NULL,
+      opened_at      TEXT    NOT NULL,
+      updated_at     TEXT    NOT NULL
+    ) STRICT;
+    CREATE INDEX accounts_holder ON accounts (holder_name, account_id);
+    CREATE INDEX accounts_status ON accounts (status, account_id);`,
+  apply(stored, sql) {
+    const e = stored as unknown as AccountEvent;
+    const v = stored.streamPosition;
+    const at = stored.recordedAt;
+    switch (e.type) {
+      case 'AccountOpened':
+        sql.run("INSERT INTO accounts VALUES (?, ?, ?, ?, 0, 'open', ?, NULL, 0, ?, ?)", [e.data.accountId, e.data.holderName, e.data.currency, e.data.creditLimit, v, at, at]);
+        return;
+      case 'DepositReceived':
+      case 'TransferReceived':
+        sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [e.data.amount, v, at, e.data.accountId]);
+        return;
+      case 'TransferSent':
+      case 'ChargePosted':
+        sql.run('UPDATE accounts SET balance = balance - ?, version = ?, updated_at = ? WHERE account_id = ?', [e.data.amount, v, at, e.data.accountId]);
+        return;
+      case 'CreditAuthorizationRequired': {
+        const { authorizationId, chargeId, amount, description } = e.data;
+        sql.run('UPDATE accounts SET pending_json = ?, version = ?, updated_at = ? WHERE account_id = ?', [JSON.stringify({ authorizationId, chargeId, amount, description }), v, at, e.data.accountId]);
+        return;
+      }
+      case 'AccountFrozen':
+        sql.run("UPDATE accounts SET status = 'frozen', version = ?, updated_at = ? WHERE account_id = ?", [v, at, e.data.accountId]);
+        return;
+      case 'AccountUnfrozen':
+        sql.run("UPDATE accounts SET status = 'open', pending_json = NULL, denied_count = denied_count + ?, version = ?, updated_at = ? WHERE account_id = ?", [e.data.outcome === 'denied' ? 1 : 0, v, at, e.data.accountId]);
+        return;
+      case 'AccountClosed':
+        sql.run("UPDATE accounts SET status = 'closed', version = ?, updated_at = ? WHERE account_id = ?", [v, at, e.data.accountId]);
+        return;
+    }
+  },
+};

@@ -1,0 +1,42 @@
+/** Running a command through a unit of work, with the process-manager reactions it sets off. */
+import type { Handled } from '../commandHandler.js';
+import type { Decider, DomainEvent, Refusal } from '../decider.js';
+import { isRefusal } from '../decider.js';
+import { react, type ReactionPorts } from '../authorizations/processManager.js';
+import { readSettings } from '../settings/projection.js';
+import { runUnitOfWork, type UnitOfWork } from '../unitOfWork.js';
+import type { CommandEnv } from './commandDef.js';
+import type { CardOpsStore } from './store.js';
+
+export async function reactionPorts(store: CardOpsStore): Promise<ReactionPorts> {
+  const policy = await store.read((sql) => readSettings(sql).creditPolicy);
+  return {
+    policy,
+    activeCardsOf: (accountId) => store.read((sql) => sql.all<{ card_id: string }>("SELECT card_id FROM cards WHERE account_id = ? AND status = 'active' ORDER BY card_id", [accountId]).map((r) => r.card_id)),
+  };
+}
+
+/**
+ * `work` decides against one or more streams; every event it decides is then reacted to. A
+ * command id already stored on `primaryStream` answers "no change" (an idempotent repeat).
+ */
+export async function execute(env: CommandEnv, primaryStream: string, work: (uow: UnitOfWork) => Promise<Refusal | readonly (DomainEvent & { eventId: string })[]>): Promise<Handled> {
+  const ports = await reactionPorts(env.store);
+  let repeat = false;
+  const r = await runUnitOfWork(env.store, env.metadata, async (uow) => {
+    if (await uow.alreadyDone(primaryStream)) {
+      repeat = true;
+      return;
+    }
+    const decided = await work(uow);
+    if (isRefusal(decided)) return decided;
+    await react(uow, ports, decided);
+  });
+  if (repeat) return { ok: true, events: [] };
+  return r.ok ? { ok: true, events: r.events } : { ok: false, refusal: r.refusal };
+}
+
+/** One command against one stream, plus its reactions. */
+export function executeOne<C, E extends DomainEvent, S>(env: CommandEnv, streamId: string, decider: Decider<C, E, S>, command: C): Promise<Handled> {
+  return execute(env, streamId, (uow) => uow.decide(streamId, decider, command));
+}

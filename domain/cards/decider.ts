@@ -1,0 +1,114 @@
+import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
+import { FINAL_STATUSES, type Brand, type CardEvent, type CardReason, type CardState, type CardStatus, type Channel } from './events.js';
+
+export type CardCommand =
+  | { readonly type: 'IssueCard'; readonly cardId: string; readonly accountId: string; readonly holderName: string; readonly last4: string; readonly brand: Brand; readonly expiryMonth: number; readonly expiryYear: number; readonly channel: Channel; readonly replaces?: string }
+  | { readonly type: 'ActivateCard'; readonly cardId: string; readonly channel: Channel }
+  | { readonly type: 'DeactivateCard'; readonly cardId: string; readonly reason: CardReason; readonly note?: string; readonly channel: Channel }
+  | { readonly type: 'ReactivateCard'; readonly cardId: string; readonly channel: Channel; readonly note?: string }
+  | { readonly type: 'ReportCardLost'; readonly cardId: string; readonly channel: Channel; readonly note?: string }
+  | { readonly type: 'ReportCardStolen'; readonly cardId: string; readonly channel: Channel; readonly note?: string }
+  | { readonly type: 'ExpireCard'; readonly cardId: string; readonly channel: Channel }
+  | { readonly type: 'CloseCard'; readonly cardId: string; readonly reason: CardReason; readonly note?: string; readonly channel: Channel }
+  | { readonly type: 'MarkCardReissued'; readonly cardId: string; readonly newCardId: string; readonly channel: Channel };
+
+export const initialState = (): CardState => ({ status: 'none' });
+
+const to = (state: CardState, status: CardStatus, e: { readonly channel: Channel; readonly reason?: CardReason }, at?: string, by?: string): CardState =>
+  state.status === 'none' ? state : { ...state, status, since: { channel: e.channel, ...(e.reason ? { reason: e.reason } : {}), ...(at ? { at } : {}), ...(by ? { by } : {}) } };
+
+export function evolve(state: CardState, event: CardEvent): CardState {
+  const { at, by } = event as { at?: string; by?: string };
+  switch (event.type) {
+    case 'CardIssued': {
+      const { channel, ...facts } = event.data;
+      return { ...facts, status: 'issued', since: { channel, ...(at ? { at } : {}), ...(by ? { by } : {}) } };
+    }
+    case 'CardActivated':
+    case 'CardReactivated':
+      return to(state, 'active', event.data, at, by);
+    case 'CardDeactivated':
+      return to(state, 'suspended', event.data, at, by);
+    case 'CardReportedLost':
+      return to(state, 'lost', event.data, at, by);
+    case 'CardReportedStolen':
+      return to(state, 'stolen', event.data, at, by);
+    case 'CardExpired':
+      return to(state, 'expired', event.data, at, by);
+    case 'CardClosed':
+      return to(state, 'closed', event.data, at, by);
+    case 'CardReissued':
+      return state.status === 'none' ? state : { ...state, replacedBy: event.data.newCardId };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** "card •4417 was closed on 2026-03-02 by j.smith (customer_request)" */
+export function describeCard(s: Exclude<CardState, { status: 'none' }>): string {
+  const verb: Record<CardStatus, string> = { issued: 'was issued', active: 'was activated', suspended: 'was suspended', lost: 'was reported lost', stolen: 'was reported stolen', expired: 'expired', closed: 'was closed' };
+  const when = s.since.at ? ` on ${s.since.at.slice(0, 10)}` : '';
+  const who = s.since.by ? ` by ${s.since.by}` : '';
+  const why = s.since.reason ? ` (${s.since.reason})` : '';
+  return `card •${s.last4} ${verb[s.status]}${when}${who}${why}`;
+}
+
+const isFinal = (s: CardStatus): boolean => FINAL_STATUSES.includes(s);
+
+export function decide(command: CardCommand, state: CardState): Decision<CardEvent> {
+  const c = command;
+  if (c.type === 'IssueCard') {
+    if (state.status !== 'none') return refuse('CARD_EXISTS', `card ${c.cardId} already exists (${describeCard(state)}): choose another card id`);
+    const { type: _t, ...data } = c;
+    return [{ type: 'CardIssued', data }];
+  }
+  if (state.status === 'none') return refuse('CARD_NOT_FOUND', `there is no card ${c.cardId}: check the card id`);
+  const final = (what: string) => refuse('CARD_FINAL', `${describeCard(state)}; a ${state.status} card cannot be ${what}. Reissue it to give the customer a new card.`, { status: state.status });
+  switch (c.type) {
+    case 'ActivateCard':
+      if (state.status === 'active') return [];
+      if (isFinal(state.status)) return final('activated');
+      if (state.status === 'suspended') return refuse('CARD_SUSPENDED', `${describeCard(state)}; reactivate it instead of activating it`);
+      return [{ type: 'CardActivated', data: { cardId: c.cardId, channel: c.channel } }];
+    case 'DeactivateCard':
+      if (state.status === 'suspended') return [];
+      if (isFinal(state.status)) return final('deactivated');
+      return [{ type: 'CardDeactivated', data: { cardId: c.cardId, reason: c.reason, channel: c.channel, ...(c.note ? { note: c.note } : {}) } }];
+    case 'ReactivateCard':
+      if (state.status === 'active') return [];
+      if (isFinal(state.status)) return final('reactivated');
+      if (state.status === 'issued') return refuse('CARD_NOT_ACTIVATED', `${describeCard(state)} and was never activated: activate it instead`);
+      if (state.since.reason === 'credit_denied' && c.channel === 'agent') {
+        return refuse('NEEDS_SUPERVISOR', `${describeCard(state)} because credit was denied: only a supervisor can reactivate it`);
+      }
+      return [{ type: 'CardReactivated', data: { cardId: c.cardId, channel: c.channel, ...(c.note ? { note: c.note } : {}) } }];
+    case 'ReportCardLost':
+    case 'ReportCardStolen': {
+      const target = c.type === 'ReportCardLost' ? 'lost' : 'stolen';
+      if (state.status === target) return [];
+      if (isFinal(state.status)) return final(`reported ${target}`);
+      const data = { cardId: c.cardId, channel: c.channel, reason: target, ...(c.note ? { note: c.note } : {}) } as const;
+      return [c.type === 'ReportCardLost' ? { type: 'CardReportedLost', data } : { type: 'CardReportedStolen', data }];
+    }
+    case 'ExpireCard':
+      if (state.status === 'expired') return [];
+      if (isFinal(state.status)) return final('expired');
+      return [{ type: 'CardExpired', data: { cardId: c.cardId, channel: c.channel, reason: 'expired' } }];
+    case 'CloseCard':
+      if (state.status === 'closed') return [];
+      if (isFinal(state.status)) return final('closed');
+      return [{ type: 'CardClosed', data: { cardId: c.cardId, reason: c.reason, channel: c.channel, ...(c.note ? { note: c.note } : {}) } }];
+    case 'MarkCardReissued': {
+      if (state.replacedBy) return refuse('CARD_ALREADY_REISSUED', `card •${state.last4} was already reissued as card ${state.replacedBy}: act on that card`);
+      if (state.status === 'closed') return final('reissued');
+      const events: CardEvent[] = [{ type: 'CardReissued', data: { cardId: c.cardId, newCardId: c.newCardId, channel: c.channel } }];
+      // The old plastic stops working once its replacement exists.
+      if (!isFinal(state.status)) events.push({ type: 'CardClosed', data: { cardId: c.cardId, reason: 'other', channel: c.channel, note: `replaced by card ${c.newCardId}` } });
+      return events;
+    }
+    default:
+      return assertNever(c);
+  }
+}
+
+export const cardDecider: Decider<CardCommand, CardEvent, CardState> = { decide, evolve, initialState };
