@@ -156,8 +156,13 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
     const corrupt = (why: string): never => {
       throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup, or move the segment aside to give up the transactions it holds.`, { file, offset: start });
     };
-    // Only the very end of the newest segment can be a write cut short by a crash.
-    const torn = (why: string): SegmentRead => (isLast ? { records, validLength: start, tornTail: true } : corrupt(`${why}, and it is not the last segment`));
+    // Only the very end of the newest segment can be a write cut short by a crash, and nothing
+    // whole follows such a write (a damaged length can make a record seem to run past the end).
+    const torn = (why: string): SegmentRead => {
+      if (!isLast) return corrupt(`${why}, and it is not the last segment`);
+      if (wholeRecordAfter(bytes, start)) return corrupt(`${why}, with a whole record after it`);
+      return { records, validLength: start, tornTail: true };
+    };
     if (at + HEADER > bytes.length) return torn('incomplete header');
     const length = bytes.readUInt32LE(at);
     const sum = bytes.readUInt32LE(at + 4);
@@ -176,6 +181,16 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
     at = end;
   }
   return { records, validLength: at, tornTail: false };
+}
+
+/** Whether a whole record (with a matching checksum) starts after `from`. */
+function wholeRecordAfter(bytes: Buffer, from: number): boolean {
+  for (let at = from + 1; at + HEADER < bytes.length; at++) {
+    const end = at + HEADER + bytes.readUInt32LE(at);
+    if (end > bytes.length || end === at + HEADER || bytes[at + HEADER] !== FORMAT) continue;
+    if (crc32(bytes.subarray(at + HEADER, end)) === bytes.readUInt32LE(at + 4)) return true;
+  }
+  return false;
 }
 
 const SEGMENT_RE = /\.journal-(\d{6,})$/;
