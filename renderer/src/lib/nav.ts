@@ -1,0 +1,32 @@
+/** The screens, who may use them, and the issue that brings the ones not built yet. */
+import type { Role } from '../api/types';
+
+export type ScreenId = 'accounts' | 'invoices' | 'contacts' | 'plans' | 'refunds' | 'orders' | 'chargeRuns' | 'outbox' | 'operators' | 'settings';
+
+export interface Screen {
+  readonly id: ScreenId;
+  readonly label: string;
+  /** The `g` + key shortcut. */
+  readonly key: string;
+  readonly roles: readonly Role[] | 'any';
+  /** The issue that builds it; null when it is built; 'later' when no issue has it yet. */
+  readonly comingWith: number | 'later' | null;
+  readonly blurb: string;
+}
+
+export const SCREENS: readonly Screen[] = [
+  { id: 'accounts', label: 'Accounts', key: 'a', roles: 'any', comingWith: 4, blurb: 'Find an account in seconds and read its whole history: cards, balances, authorizations.' },
+  { id: 'invoices', label: 'Invoices', key: 'i', roles: 'any', comingWith: 6, blurb: 'Invoices and the contacts they go to.' },
+  { id: 'contacts', label: 'Contacts', key: 'c', roles: 'any', comingWith: 6, blurb: 'The people and addresses invoices are sent to.' },
+  { id: 'plans', label: 'Payment plans', key: 'p', roles: 'any', comingWith: 7, blurb: 'Recurring payments and instalment plans.' },
+  { id: 'refunds', label: 'Refunds', key: 'r', roles: 'any', comingWith: 8, blurb: 'Refunds and their approval.' },
+  { id: 'orders', label: 'Orders', key: 'o', roles: 'any', comingWith: 8, blurb: 'Orders and split payments.' },
+  { id: 'chargeRuns', label: 'Charge runs', key: 'h', roles: ['supervisor', 'admin'], comingWith: 5, blurb: 'Plan, approve and review the monthly charge run, and export its reconciliation report.' },
+  { id: 'outbox', label: 'Outbox', key: 'x', roles: 'any', comingWith: 7, blurb: 'Messages waiting to leave CardOps, and the ones that failed.' },
+  { id: 'operators', label: 'Operators', key: 'u', roles: ['admin'], comingWith: null, blurb: 'Who may sign in, with which role.' },
+  { id: 'settings', label: 'Settings', key: 's', roles: ['admin'], comingWith: 'later', blurb: 'Store settings.' },
+];
+
+export const mayUse = (screen: Screen, role: Role): boolean => screen.roles === 'any' || screen.roles.includes(role);
+export const screensFor = (role: Role): Screen[] => SCREENS.filter((s) => mayUse(s, role));
+export const screenById = (id: ScreenId): Screen => SCREENS.find((s) => s.id === id) ?? (SCREENS[0] as Screen);

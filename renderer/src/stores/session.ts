@@ -1,0 +1,48 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import { useApi } from '../api/client';
+import type { AppError, SessionInfo, SystemInfo } from '../api/types';
+
+/** Who is signed in, and what the store is (demo or not). */
+export const useSession = defineStore('session', () => {
+  const user = ref<SessionInfo | null>(null);
+  /** The backend forgot the session (it restarted, or the link was re-made): ask for the password again. */
+  const needsReauth = ref(false);
+  const system = ref<SystemInfo | null>(null);
+  const role = computed(() => user.value?.role ?? null);
+
+  async function loadSystem(): Promise<void> {
+    const r = await useApi().call('system.info', {});
+    if (r.ok) system.value = r.value;
+  }
+
+  async function login(operatorId: string, password: string): Promise<AppError | null> {
+    const r = await useApi().call('auth.login', { operatorId, password });
+    if (!r.ok) return r.error;
+    user.value = r.value;
+    needsReauth.value = false;
+    return null;
+  }
+
+  async function logout(): Promise<void> {
+    await useApi().call('auth.logout', {});
+    user.value = null;
+    needsReauth.value = false;
+  }
+
+  /** After a reconnect: does the backend still know us? */
+  async function recheck(): Promise<void> {
+    await loadSystem();
+    if (!user.value) return;
+    const r = await useApi().call('auth.session', {});
+    if (r.ok && r.value?.operatorId === user.value.operatorId) user.value = r.value;
+    else if (r.ok) needsReauth.value = true;
+  }
+
+  /** An UNAUTHENTICATED answer while signed in means the same. */
+  function noticeError(e: AppError): void {
+    if (e.code === 'UNAUTHENTICATED' && user.value) needsReauth.value = true;
+  }
+
+  return { user, role, system, needsReauth, loadSystem, login, logout, recheck, noticeError };
+});
