@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Backend } from '../../domain/backend/backend.js';
 import { MAX_MESSAGE_BYTES, serveMessage, type ServerMessage } from '../../domain/backend/protocol.js';
-import { contentSecurityPolicy, securityHeaders } from './headers.js';
+import { contentSecurityPolicy, securityHeaders, webConnectSources } from './headers.js';
 import { serveStatic } from './static.js';
 
 export { resolveRendererDir } from './rendererDir.js';
@@ -33,6 +33,8 @@ export interface WebServer {
   readonly url: string;
   readonly token: string;
   readonly origin: string;
+  /** Drops every socket; the pages reconnect by themselves (and must sign in again). */
+  disconnectAll(): void;
   close(): Promise<void>;
 }
 
@@ -50,7 +52,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server: Server = createServer((req, res) => {
     if (!hosts.has(req.headers.host ?? '')) return refuse(res, 421, 'this server answers only to its own loopback address');
-    serveStatic(options.staticDir, req, res, securityHeaders(contentSecurityPolicy(origin))).catch((e: unknown) => {
+    serveStatic(options.staticDir, req, res, securityHeaders(contentSecurityPolicy(webConnectSources(origin)))).catch((e: unknown) => {
       if (!res.headersSent) refuse(res, 500, `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
       else res.destroy();
     });
@@ -93,6 +95,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `${origin}/#token=${token}`,
     token,
     origin,
+    disconnectAll() {
+      for (const ws of sockets) ws.terminate();
+    },
     async close() {
       clearInterval(heartbeat);
       for (const ws of sockets) ws.close(1001, 'the server is shutting down');

@@ -1,0 +1,71 @@
+/**
+ * The backend host: a utility process, so that long work (a charge run over a million accounts)
+ * never freezes the window. It opens the store at the default path and serves the protocol on
+ * every MessagePort that main hands it, one port per window load.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
+import { loadSqlJs } from '../../domain/eventstore/sqljs/store.js';
+import { openBackend } from '../../domain/open.js';
+import { defaultDbPath } from '../platform/paths.js';
+import { servePort, type HostStatus, type PortLike } from './serve.js';
+
+/** Electron's MessagePortMain and ParentPort, as much of them as the host uses. */
+interface MainPort {
+  on(event: 'message', listener: (e: { data: unknown }) => void): void;
+  on(event: 'close', listener: () => void): void;
+  postMessage(message: unknown): void;
+  start(): void;
+}
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: unknown; ports: MainPort[] }) => void): void;
+  postMessage(message: HostStatus): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+if (!parentPort) throw new Error('electron/host runs inside Electron as a utility process; use `cardops serve` to run the backend from a terminal');
+
+/** In a packaged app sql.js's wasm sits unpacked beside app.asar (electron-builder.yml: asarUnpack). */
+function locateSqlJsFile(file: string): string {
+  const dir = dirname(createRequire(import.meta.url).resolve('sql.js'));
+  return join(dir, file).replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+}
+
+const adapt = (port: MainPort): PortLike => ({
+  onMessage: (l) => port.on('message', (e) => l(e.data)),
+  onClose: (l) => port.on('close', l),
+  postMessage: (m) => port.postMessage(m),
+  start: () => port.start(),
+});
+
+const dbPath = defaultDbPath();
+const backend = (async () => {
+  await loadSqlJs(locateSqlJsFile);
+  return openBackend({ path: dbPath });
+})();
+
+backend.then(
+  () => parentPort.postMessage({ kind: 'ready', dbPath }),
+  (e: unknown) => {
+    const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'STORE_UNAVAILABLE';
+    parentPort.postMessage({ kind: 'fatal', code, message: e instanceof Error ? e.message : String(e), dbPath });
+    setTimeout(() => process.exit(2), 100);
+  },
+);
+
+parentPort.on('message', (e) => {
+  const kind = (e.data as { kind?: unknown } | null)?.kind;
+  if (kind === 'shutdown') return void shutdown();
+  const port = e.ports[0];
+  if (kind === 'connect' && port) void backend.then((b) => servePort(b, adapt(port)));
+});
+
+/** Main asks before it quits: close the store cleanly (checkpoint, release the lock), then exit. */
+async function shutdown(): Promise<void> {
+  try {
+    await (await backend).close();
+  } finally {
+    process.exit(0);
+  }
+}
+process.on('SIGTERM', () => void shutdown());
