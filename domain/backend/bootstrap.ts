@@ -13,6 +13,7 @@ import { randomIds, type IdGenerator } from '../shared/ports.js';
 import { SYSTEM_STREAM, type SystemEvent } from '../system/events.js';
 import { hashPassword } from './passwords.js';
 import type { CardOpsStore } from './store.js';
+import { seedDemoAccounts } from './seedAccounts.js';
 
 export const DEMO_OPERATORS: readonly { operatorId: string; displayName: string; role: Role }[] = [
   { operatorId: 'admin', displayName: 'Administrator', role: 'admin' },
@@ -69,7 +70,7 @@ export async function initializeStore(store: CardOpsStore, admin: { operatorId?:
  * `cardops seed`: deterministic demo data on an empty store: the demo operators (password
  * `demo`), and the record that the store holds demo data (the app shows a banner).
  */
-export async function seedDemo(store: CardOpsStore, options: { accounts: number; seed: number }, ids: IdGenerator = randomIds): Promise<{ operators: number }> {
+export async function seedDemo(store: CardOpsStore, options: { accounts: number; seed: number; onProgress?: (done: number, total: number) => void }, ids: IdGenerator = randomIds): Promise<{ operators: number; accounts: number; events: number }> {
   if ((await operatorCount(store)) > 0) throw new BootstrapError('ALREADY_INITIALIZED', 'demo data goes into a new, empty store only: this one already has operators. Seed a new file with --db.');
   const commandId = ids.next();
   await store.appendMany([
@@ -83,5 +84,6 @@ export async function seedDemo(store: CardOpsStore, options: { accounts: number;
     },
     ...(await operatorAppends(DEMO_OPERATORS.map((o) => ({ ...o, password: DEMO_PASSWORD })), commandId)),
   ]);
-  return { operators: DEMO_OPERATORS.length };
+  const seeded = await seedDemoAccounts(store, { accounts: options.accounts, seed: options.seed, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+  return { operators: DEMO_OPERATORS.length, accounts: seeded.accounts, events: seeded.events };
 }

@@ -11,8 +11,25 @@ import type { Role } from '../operators/roles.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
 import { SCHEMA_VERSION } from '../eventstore/sqljs/schema.js';
+import {
+  accountSummary,
+  accountTimeline,
+  listAccounts,
+  listAuthorizations,
+  listCards,
+  searchAccounts,
+  searchCards,
+  type AccountRow,
+  type AccountSummary,
+  type AuthorizationRow,
+  type CardRow,
+  type TimelineEntry,
+} from '../accounts/queries.js';
+import { readSettings } from '../settings/projection.js';
+import type { Settings } from '../settings/settings.js';
 import { keysetPage, listParams, type Page, type TableSpec } from './paging.js';
 import type { CardOpsStore } from './store.js';
+import type { Sql } from '../eventstore/sql.js';
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 
 export interface SessionInfo {
@@ -85,6 +102,35 @@ export function redact(value: unknown): unknown {
 }
 export const toView = (e: StoredEvent): EventView => ({ ...e, data: redact(e.data) });
 
+interface EventRowSql {
+  position: number;
+  stream_id: string;
+  stream_position: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+const EVENT_COLUMNS = 'position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at';
+const rowToView = (r: EventRowSql): EventView =>
+  toView({ position: r.position, streamId: r.stream_id, streamPosition: r.stream_position, eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data: JSON.parse(r.data) as unknown, metadata: JSON.parse(r.metadata) as EventMetadata, recordedAt: r.recorded_at });
+
+/**
+ * "Caused by" and "led to", by causation ids. Events of one command (and its reactions) have ids
+ * `<commandId>:<n>`, so the candidates are an index range scan, never a scan of the log.
+ */
+export function relatedEvents(sql: Sql, eventId: string): { event: EventView; causedBy: EventView | null; ledTo: EventView[] } | null {
+  const row = sql.get<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [eventId]);
+  if (!row) return null;
+  const event = rowToView(row);
+  const { causationId, commandId } = event.metadata;
+  const cause = causationId && causationId !== commandId ? sql.get<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [causationId]) : undefined;
+  const siblings = sql.all<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id >= ? AND event_id < ? ORDER BY position`, [`${commandId}:`, `${commandId};`]);
+  return { event, causedBy: cause ? rowToView(cause) : null, ledTo: siblings.map(rowToView).filter((e) => e.metadata.causationId === eventId) };
+}
+
 const operatorsTable: TableSpec<OperatorRow> = {
   table: 'operators',
   key: 'operator_id',
@@ -139,6 +185,74 @@ export const methods = {
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<OperatorRow>>> => done(await ctx.store.read((sql) => keysetPage(sql, operatorsTable, p))),
   }),
+  'accounts.list': method({
+    access: 'signedIn',
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<AccountRow>>> => done(await ctx.store.read((sql) => listAccounts(sql, p))),
+  }),
+  'accounts.summary': method({
+    access: 'signedIn',
+    params: z.strictObject({ accountId: z.string().min(1).max(64) }),
+    run: async (ctx, p): Promise<Result<AccountSummary>> => {
+      const s = await ctx.store.read((sql) => accountSummary(sql, p.accountId));
+      return s ? done(s) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no account ${p.accountId}: search by name, card last-4 or account id` } };
+    },
+  }),
+  'accounts.timeline': method({
+    access: 'signedIn',
+    params: z.strictObject({
+      accountId: z.string().min(1).max(64),
+      kinds: z.array(z.enum(['account', 'posting', 'card', 'authorization'])).optional(),
+      before: z.number().int().min(1).optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    run: async (ctx, p): Promise<Result<{ entries: TimelineEntry[]; next: number | null }>> =>
+      done(await ctx.store.read((sql) => accountTimeline(sql, p.accountId, { ...(p.kinds ? { kinds: p.kinds } : {}), ...(p.before ? { before: p.before } : {}), ...(p.limit ? { limit: p.limit } : {}) }))),
+  }),
+  'cards.list': method({
+    access: 'signedIn',
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<CardRow>>> => done(await ctx.store.read((sql) => listCards(sql, p))),
+  }),
+  'cards.search': method({
+    access: 'signedIn',
+    params: z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }),
+    run: async (ctx, p): Promise<Result<CardRow[]>> => done(await ctx.store.read((sql) => searchCards(sql, p.query, p.limit))),
+  }),
+  'search.global': method({
+    access: 'signedIn',
+    params: z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(50).optional() }),
+    run: async (ctx, p): Promise<Result<{ accounts: AccountRow[]; cards: CardRow[]; operators: OperatorRow[] }>> =>
+      done(
+        await ctx.store.read((sql) => {
+          const limit = p.limit ?? 8;
+          const admin = ctx.session()?.role === 'admin';
+          return {
+            accounts: searchAccounts(sql, p.query, limit),
+            cards: searchCards(sql, p.query, limit),
+            operators: admin && p.query.trim() ? keysetPage(sql, operatorsTable, { search: p.query, limit }).rows.slice() : [],
+          };
+        }),
+      ),
+  }),
+  'authorizations.list': method({
+    access: 'signedIn',
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<AuthorizationRow>>> => done(await ctx.store.read((sql) => listAuthorizations(sql, p))),
+  }),
+  'settings.get': method({
+    access: 'signedIn',
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<Settings>> => done(await ctx.store.read((sql) => readSettings(sql))),
+  }),
+  'events.related': method({
+    access: 'read',
+    params: z.strictObject({ eventId: z.string().min(1).max(300) }),
+    run: async (ctx, p): Promise<Result<{ event: EventView; causedBy: EventView | null; ledTo: EventView[] }>> => {
+      const found = await ctx.store.read((sql) => relatedEvents(sql, p.eventId));
+      return found ? done(found) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no event ${p.eventId}` } };
+    },
+  }),
   'events.list': method({
     access: 'read',
     params: z.strictObject({
@@ -189,7 +303,7 @@ export const methods = {
           await initializeStore(ctx.store, { password: p.password }, ctx.ids);
           return done(['admin']);
         }
-        await seedDemo(ctx.store, { accounts: 0, seed: 1 }, ctx.ids);
+        await seedDemo(ctx.store, { accounts: 1000, seed: 1, onProgress: (d, t) => ctx.progress('seed', d, t) }, ctx.ids);
         return done(DEMO_OPERATORS.map((o) => o.operatorId));
       } catch (e) {
         if (e instanceof BootstrapError) return { ok: false, error: { code: e.code, message: e.message } };

@@ -113,24 +113,29 @@ program
   .command('seed')
   .description('fill a new store with deterministic demo data: the demo operators admin, agent1, super1, super2 (password "demo")')
   .addOption(dbOption())
-  .requiredOption('--accounts <n>', 'how many demo accounts (accounts arrive with the Accounts aggregate, issue #4)', intArg('--accounts', 0))
+  .requiredOption('--accounts <n>', 'how many demo accounts, each with cards and a history', intArg('--accounts', 0))
   .option('--seed <s>', 'the random seed, for repeatable data', intArg('--seed', 0), 1)
   .addOption(jsonOption())
   .action(async (o: Common & { accounts: number; seed: number }) => {
     const path = dbPath(o);
     const result = await withBackend(path, async (b) => {
       try {
-        return await seedDemo(b.store, { accounts: o.accounts, seed: o.seed });
+        const bar = progressBar('Seeding accounts');
+        try {
+          return await seedDemo(b.store, { accounts: o.accounts, seed: o.seed, onProgress: (d, t) => bar.update(d, t) });
+        } finally {
+          bar.stop();
+        }
       } catch (e) {
         if (e instanceof BootstrapError) fail(EXIT.refused, e.code, e.message);
         throw e;
       }
     });
-    if (o.json) printJson({ ok: true, db: path, operators: DEMO_OPERATORS.map((d) => d.operatorId), accounts: o.accounts, seed: o.seed });
+    if (o.json) printJson({ ok: true, db: path, operators: DEMO_OPERATORS.map((d) => d.operatorId), accounts: result.accounts, events: result.events, seed: o.seed });
     else {
       process.stdout.write(`Seeded ${path} with demo data (seed ${o.seed}). Sign in with any of these, password "demo":\n`);
       printTable(['operator', 'role'], DEMO_OPERATORS.map((d) => [d.operatorId, d.role]));
-      process.stdout.write(`(${result.operators} operators.)\n`);
+      process.stdout.write(`${result.operators} operators, ${result.accounts} accounts with their cards and history (${result.events} events).\n`);
     }
   });
 
