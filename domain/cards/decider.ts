@@ -63,7 +63,8 @@ export function decide(command: CardCommand, state: CardState): Decision<CardEve
     return [{ type: 'CardIssued', data }];
   }
   if (state.status === 'none') return refuse('CARD_NOT_FOUND', `there is no card ${c.cardId}: check the card id`);
-  const final = (what: string) => refuse('CARD_FINAL', `${describeCard(state)}; a ${state.status} card cannot be ${what}. Reissue it to give the customer a new card.`, { status: state.status });
+  const final = (what: string) =>
+    refuse('CARD_FINAL', `${describeCard(state)}; a ${state.status} card cannot be ${what}.${state.status === 'closed' || state.replacedBy ? '' : ' Reissue it to give the customer a new card.'}`, { status: state.status });
   switch (c.type) {
     case 'ActivateCard':
       if (state.status === 'active') return [];
