@@ -24,6 +24,12 @@ export interface Decider<C, E extends DomainEvent, S> {
   readonly decide: (command: C, state: S) => Decision<E>;
   readonly evolve: (state: S, event: E) => S;
   readonly initialState: () => S;
+  /**
+   * A business key that becomes the event's id, for events that must exist at most once
+   * whatever command carries them (an account's postings: `posting:<account>:<posting id>`).
+   * The store's unique event id then enforces the rule a second time.
+   */
+  readonly eventKey?: (event: E) => string | undefined;
 }
 
 export const refuse = (code: string, message: string, details?: Record<string, unknown>): Refusal =>

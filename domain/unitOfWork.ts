@@ -3,8 +3,9 @@
  * against several streams and committed in ONE atomic append. Either all of it is stored or
  * none: no crash can leave an account frozen by an authorisation whose outcome is lost.
  *
- * Event ids are `<commandId>:<n>`, so replaying the same command stores nothing twice; a
- * reaction's events carry the id of the event that caused them as their causation id.
+ * Event ids are `<commandId>:<n>` (or the decider's business key, for postings), so replaying the
+ * same command stores nothing twice; a reaction's events carry the id of the event that caused
+ * them as their causation id.
  */
 import { isRefusal, type Decider, type Decision, type DomainEvent, type Refusal } from './decider.js';
 import { ConcurrencyError, type EventMetadata, type EventStore, type NewEvent, type StoredEvent } from './eventstore/types.js';
@@ -53,7 +54,8 @@ export class UnitOfWork {
     const metadata = causedBy ? { ...this.metadata, causationId: causedBy } : this.metadata;
     const out: (E & { eventId: string })[] = [];
     for (const e of decision) {
-      const eventId = `${this.metadata.commandId}:${this.counter++}`;
+      const eventId = decider.eventKey?.(e) ?? `${this.metadata.commandId}:${this.counter}`;
+      this.counter++;
       tracked.pending.push({ eventId, type: e.type, data: e.data, metadata });
       tracked.state = tracked.evolve(tracked.state, e);
       out.push({ ...e, eventId });

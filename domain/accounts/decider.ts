@@ -131,5 +131,26 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
   }
 }
 
-export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = { decide, evolve, initialState };
+/** The first event of every posting has the id `posting:<account>:<posting id>`: one per account and posting, ever. */
+export function postingEventId(accountId: string, postingId: string): string {
+  return `posting:${accountId}:${postingId}`;
+}
+
+export function eventKey(e: AccountEvent): string | undefined {
+  switch (e.type) {
+    case 'DepositReceived':
+      return postingEventId(e.data.accountId, e.data.depositId);
+    case 'TransferSent':
+    case 'TransferReceived':
+      return postingEventId(e.data.accountId, e.data.transferId);
+    case 'CreditAuthorizationRequired':
+      return postingEventId(e.data.accountId, e.data.chargeId);
+    case 'ChargePosted':
+      return `${postingEventId(e.data.accountId, e.data.chargeId)}${e.data.authorizationId ? ':settled' : ''}`;
+    default:
+      return undefined;
+  }
+}
+
+export const accountDecider: Decider<AccountCommand, AccountEvent, AccountState> = { decide, evolve, initialState, eventKey };
 export { NO_POSTINGS };

@@ -118,17 +118,24 @@ const rowToView = (r: EventRowSql): EventView =>
   toView({ position: r.position, streamId: r.stream_id, streamPosition: r.stream_position, eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data: JSON.parse(r.data) as unknown, metadata: JSON.parse(r.metadata) as EventMetadata, recordedAt: r.recorded_at });
 
 /**
- * "Caused by" and "led to", by causation ids. Events of one command (and its reactions) have ids
- * `<commandId>:<n>`, so the candidates are an index range scan, never a scan of the log.
+ * "Caused by" and "led to", by causation ids. A command and the reactions it sets off are one
+ * transaction, stored at neighbouring positions, so "led to" reads a window of positions around
+ * the event (a primary-key range) and filters it in SQL, never a scan of the whole log.
  */
+const RELATED_WINDOW = 5_000;
 export function relatedEvents(sql: Sql, eventId: string): { event: EventView; causedBy: EventView | null; ledTo: EventView[] } | null {
   const row = sql.get<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [eventId]);
   if (!row) return null;
   const event = rowToView(row);
   const { causationId, commandId } = event.metadata;
   const cause = causationId && causationId !== commandId ? sql.get<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [causationId]) : undefined;
-  const siblings = sql.all<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id >= ? AND event_id < ? ORDER BY position`, [`${commandId}:`, `${commandId};`]);
-  return { event, causedBy: cause ? rowToView(cause) : null, ledTo: siblings.map(rowToView).filter((e) => e.metadata.causationId === eventId) };
+  const led = sql.all<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? AND metadata ->> '$.causationId' = ? AND event_id <> ? ORDER BY position`, [
+    row.position - RELATED_WINDOW,
+    row.position + RELATED_WINDOW,
+    eventId,
+    eventId,
+  ]);
+  return { event, causedBy: cause ? rowToView(cause) : null, ledTo: led.map(rowToView) };
 }
 
 const operatorsTable: TableSpec<OperatorRow> = {

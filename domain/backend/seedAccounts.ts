@@ -6,7 +6,7 @@
  * Every event comes out of the same deciders that single commands use (no second copy of the
  * rules), folded in memory and appended in large batches through the store's batched append.
  */
-import { accountDecider, type AccountCommand } from '../accounts/decider.js';
+import { accountDecider, eventKey, type AccountCommand } from '../accounts/decider.js';
 import { accountStreamId, type AccountEvent, type AccountState } from '../accounts/events.js';
 import { authorizationDecider } from '../authorizations/decider.js';
 import { authorizationStreamId } from '../authorizations/events.js';
@@ -104,7 +104,7 @@ export async function seedDemoAccounts(store: CardOpsStore, options: { accounts:
           if (!isRefusal(auth)) auths.push({ streamId: authorizationStreamId(authorizationId), expectedVersion: 'no_stream', events: auth.map((e, n) => toNew(`seed-${options.seed}-${i}-auth-${n}`, e, metadata)) });
         }
       }
-      appends.push({ streamId: accountStreamId(accountId), expectedVersion: 'no_stream', events: account.events.map((e, n) => toNew(`seed-${options.seed}-${i}-a${n}`, e, metadata)) });
+      appends.push({ streamId: accountStreamId(accountId), expectedVersion: 'no_stream', events: account.events.map((e, n) => toNew(eventKey(e) ?? `seed-${options.seed}-${i}-a${n}`, e, metadata)) });
       appends.push(...auths);
 
       // Cards: one per account, in every state; lost and stolen ones reissued.

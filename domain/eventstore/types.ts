@@ -97,6 +97,7 @@ export interface EventStore {
 export type StoreErrorCode =
   | 'CONCURRENCY_CONFLICT'
   | 'STORE_OUT_OF_MEMORY'
+  | 'STORE_DISK_FULL'
   | 'STORE_LOCKED'
   | 'STORE_CORRUPT'
   | 'STORE_TOO_NEW'

@@ -212,6 +212,32 @@ export function listSegments(dbPath: string): { seq: number; file: string }[] {
     .sort((a, b) => a.seq - b.seq);
 }
 
+/** A journal write that failed; nothing of it counts. */
+export class JournalWriteError extends Error {
+  readonly errno: string | undefined;
+  constructor(
+    readonly file: string,
+    cause: unknown,
+    readonly cutBackFailed: boolean,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  }
+}
+
+/** Makes a folder's entries (a new or renamed file's name) durable. */
+export function fsyncDirSync(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fdatasyncSync(fd);
+  } catch {
+    /* some file systems cannot fsync a folder */
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** An open segment that records are appended to. */
 export class SegmentWriter {
   private fd: number;
@@ -220,13 +246,19 @@ export class SegmentWriter {
     readonly file: string,
     readonly seq: number,
   ) {
+    const isNew = !existsSync(file);
     this.fd = openSync(file, 'a+');
     this.size = fstatSync(this.fd).size;
+    // A new segment's name must be durable before it holds anything acknowledged.
+    if (isNew) fsyncDirSync(dirname(file));
   }
   get bytes(): number {
     return this.size;
   }
-  /** Writes a record and makes it durable. On failure the segment is cut back to where it was. */
+  /**
+   * Writes a record and makes it durable. On failure the segment is cut back to where it was;
+   * if even that fails, the error says so (`cutBackFailed`), and the store must stop writing.
+   */
   appendDurable(record: Buffer): void {
     const before = this.size;
     try {
@@ -235,12 +267,13 @@ export class SegmentWriter {
       fdatasyncSync(this.fd);
       this.size += record.length;
     } catch (e) {
+      let cutBackFailed = false;
       try {
         ftruncateSync(this.fd, before);
       } catch {
-        /* the torn tail is dropped on the next open */
+        cutBackFailed = true;
       }
-      throw e;
+      throw new JournalWriteError(this.file, e, cutBackFailed);
     }
   }
   truncate(length: number): void {

@@ -28,7 +28,7 @@ import {
   type StreamAppend,
   type Unsubscribe,
 } from '../types.js';
-import { encodeRecord, listSegments, readSegment, segmentPath, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { encodeRecord, JournalWriteError, listSegments, readSegment, segmentPath, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
 import { acquireLock, type StoreLock } from './lock.js';
 import { migrate, PRAGMAS, SCHEMA_VERSION, userVersion } from './schema.js';
 
@@ -348,6 +348,13 @@ export class SqlJsEventStore implements EventStore {
       } catch {
         this.broken = `the in-memory database could not roll back (${(e as Error).message})`;
       }
+      if (e instanceof JournalWriteError) {
+        if (e.cutBackFailed) this.broken = `a failed journal write could not be cut back from ${e.file}`;
+        if (e.errno === 'ENOSPC') {
+          throw new StoreError('STORE_DISK_FULL', `the disk holding ${e.file} is full: the command was not saved and nothing changed. Free some space, then try again.`, { file: e.file });
+        }
+        throw new StoreError('STORE_UNAVAILABLE', `the journal ${e.file} could not be written (${e.message}): the command was not saved and nothing changed.`, { file: e.file, errno: e.errno ?? null });
+      }
       if (isOutOfMemory(e)) {
         throw new StoreError('STORE_OUT_OF_MEMORY', 'the store ran out of memory (sql.js keeps it in memory, up to about 4 GB); the command was not saved and nothing changed. Archive old data or split the store.', { cause: String(e) });
       }
@@ -569,7 +576,6 @@ export class SqlJsEventStore implements EventStore {
     this.segmentSeq += 1;
     this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
     const run = (async () => {
-      await fsyncDir(dirname(path)); // the new segment's name is durable before it holds anything acknowledged
       const tmp = `${path}.tmp`;
       const fh = await openFile(tmp, 'w');
       try {
@@ -651,7 +657,7 @@ function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
   const bytes = readFileSync(path);
   const corrupt = (why: string): StoreError =>
     new StoreError('STORE_CORRUPT', `the checkpoint ${path} is not a readable CardOps store (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path });
-  if (bytes.length === 0) return new SQL.Database();
+  if (bytes.length === 0) throw corrupt('it is empty; CardOps never writes an empty checkpoint');
   if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\0') throw corrupt('it does not start with an SQLite header');
   let db: Database | undefined;
   try {
