@@ -14,11 +14,12 @@ interface Tracked {
   version: number;
   state: unknown;
   readonly evolve: (s: unknown, e: DomainEvent) => unknown;
-  readonly pending: NewEvent[];
 }
 
 export class UnitOfWork {
   private readonly streams = new Map<string, Tracked>();
+  /** Every decided event, in the order it was decided: that is the order it is stored in. */
+  private readonly pending: { readonly streamId: string; readonly event: NewEvent }[] = [];
   private counter = 0;
 
   constructor(
@@ -32,7 +33,7 @@ export class UnitOfWork {
     if (known) return known.state as S;
     const { version, events } = await this.store.readStream(streamId);
     const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data, at: e.recordedAt, by: e.metadata.operator } as E), decider.initialState());
-    this.streams.set(streamId, { version, state, evolve: decider.evolve as Tracked['evolve'], pending: [] });
+    this.streams.set(streamId, { version, state, evolve: decider.evolve as Tracked['evolve'] });
     return state;
   }
 
@@ -56,7 +57,7 @@ export class UnitOfWork {
     for (const e of decision) {
       const eventId = decider.eventKey?.(e) ?? `${this.metadata.commandId}:${this.counter}`;
       this.counter++;
-      tracked.pending.push({ eventId, type: e.type, data: e.data, metadata });
+      this.pending.push({ streamId, event: { eventId, type: e.type, data: e.data, metadata } });
       tracked.state = tracked.evolve(tracked.state, e);
       out.push({ ...e, eventId });
     }
@@ -64,14 +65,23 @@ export class UnitOfWork {
   }
 
   get pendingCount(): number {
-    let n = 0;
-    for (const t of this.streams.values()) n += t.pending.length;
-    return n;
+    return this.pending.length;
   }
 
-  /** Appends every stream's events in one transaction, each with the version it was read at. */
+  /**
+   * Appends everything in one transaction, in the order it was decided (so no event is stored
+   * before the event that caused it): consecutive events of one stream form one append, the
+   * first with the version the stream was read at, the next ones with the version it reached.
+   */
   async commit(): Promise<StoredEvent[]> {
-    const appends = [...this.streams.entries()].filter(([, t]) => t.pending.length).map(([streamId, t]) => ({ streamId, expectedVersion: t.version, events: t.pending }));
+    const appends: { streamId: string; expectedVersion: number; events: NewEvent[] }[] = [];
+    const next = new Map<string, number>();
+    for (const { streamId, event } of this.pending) {
+      const last = appends[appends.length - 1];
+      if (last && last.streamId === streamId) last.events.push(event);
+      else appends.push({ streamId, expectedVersion: next.get(streamId) ?? this.streams.get(streamId)!.version, events: [event] });
+      next.set(streamId, (next.get(streamId) ?? this.streams.get(streamId)!.version) + 1);
+    }
     if (!appends.length) return [];
     const results = await this.store.appendMany(appends);
     return results.flatMap((r) => r.events).sort((a, b) => a.position - b.position);

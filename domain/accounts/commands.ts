@@ -8,7 +8,7 @@ import { refuse, isRefusal } from '../decider.js';
 import { amount, currency, entityId, nonNegativeMinor } from '../shared/schemas.js';
 import { freeText } from '../shared/text.js';
 import { accountDecider } from './decider.js';
-import { accountStreamId } from './events.js';
+import { accountStreamId, authorizationIdFor } from './events.js';
 
 const accountId = entityId('account');
 const STAFF = ['agent', 'supervisor'] as const;
@@ -45,7 +45,7 @@ export const accountCommands = {
   PostCharge: defineCommand({
     roles: SUPERVISOR,
     schema: z.strictObject({ type: z.literal('PostCharge'), accountId, chargeId: entityId('charge'), amount, description: freeText(200) }),
-    handle: (env, c) => executeOne(env, accountStreamId(c.accountId), accountDecider, { ...c, authorizationId: `auth-${c.chargeId}` }),
+    handle: (env, c) => executeOne(env, accountStreamId(c.accountId), accountDecider, { ...c, authorizationId: authorizationIdFor(c.accountId, c.chargeId) }),
   }),
   CloseAccount: defineCommand({
     roles: SUPERVISOR,
@@ -54,7 +54,7 @@ export const accountCommands = {
   }),
   DecideCreditAuthorization: defineCommand({
     roles: SUPERVISOR,
-    schema: z.strictObject({ type: z.literal('DecideCreditAuthorization'), authorizationId: entityId('authorisation'), decision: z.enum(['approve', 'deny'], { message: 'must be approve or deny' }), note: freeText(500).optional() }),
+    schema: z.strictObject({ type: z.literal('DecideCreditAuthorization'), authorizationId: z.string().trim().min(1).max(140), decision: z.enum(['approve', 'deny'], { message: 'must be approve or deny' }), note: freeText(500).optional() }),
     handle: (env, c) => executeOne(env, authorizationStreamId(c.authorizationId), authorizationDecider, c),
   }),
 };

@@ -89,6 +89,8 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
     case 'ReceiveTransfer': {
       if (state.postings.has(c.transferId)) return [];
       if (state.status === 'closed') return closed();
+      const badAmount = positive(c.amount);
+      if (badAmount) return badAmount;
       if (c.currency !== state.currency) return refuse('CURRENCY_MISMATCH', `account ${id} is in ${state.currency}, the transfer is in ${c.currency}: transfers move money between accounts of one currency`);
       return [{ type: 'TransferReceived', data: { accountId: id, transferId: c.transferId, fromAccountId: c.fromAccountId, amount: c.amount, currency: state.currency } }];
     }

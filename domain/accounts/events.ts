@@ -65,3 +65,6 @@ export type AccountState =
 
 export const accountStreamId = (accountId: string): string => `account-${accountId}`;
 export const availableCredit = (s: { creditLimit: number; balance: number }): number => s.creditLimit + s.balance;
+
+/** A charge's authorisation id: charge ids are unique per account only, so the account is part of it. */
+export const authorizationIdFor = (accountId: string, chargeId: string): string => `${accountId}-${chargeId}`;

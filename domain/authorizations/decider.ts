@@ -39,7 +39,11 @@ export function applyPolicy(f: AuthorizationFacts, goodStanding: boolean, p: Cre
 export function decide(command: AuthorizationCommand, state: AuthorizationState): Decision<AuthorizationEvent> {
   switch (command.type) {
     case 'OpenCreditAuthorization':
-      if (state.status !== 'none') return [];
+      if (state.status !== 'none') {
+        const f = command.facts;
+        if (state.accountId === f.accountId && state.chargeId === f.chargeId) return [];
+        return refuse('AUTHORIZATION_ID_TAKEN', `authorisation ${f.authorizationId} already belongs to charge ${state.chargeId} of account ${state.accountId}: every charge needs its own authorisation id`);
+      }
       return [{ type: 'CreditAuthorizationOpened', data: { ...command.facts, goodStanding: command.goodStanding } }, applyPolicy(command.facts, command.goodStanding, command.policy)];
     case 'DecideCreditAuthorization': {
       if (state.status === 'none') return refuse('AUTHORIZATION_NOT_FOUND', `there is no authorisation ${command.authorizationId}: check the id`);

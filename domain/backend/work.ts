@@ -30,7 +30,7 @@ export async function execute(env: CommandEnv, primaryStream: string, work: (uow
     }
     const decided = await work(uow);
     if (isRefusal(decided)) return decided;
-    await react(uow, ports, decided);
+    return react(uow, ports, decided);
   });
   if (repeat) return { ok: true, events: [] };
   return r.ok ? { ok: true, events: r.events } : { ok: false, refusal: r.refusal };
