@@ -26,6 +26,7 @@ export function parseSaveRequest(v: unknown): { suggestedName: string; content: 
   if (typeof suggestedName !== 'string' || typeof content !== 'string') return null;
   if (content.length > MAX_SAVE_BYTES) return null;
   // Only a file name, never a path: the operator chooses the folder in the dialog.
-  const name = suggestedName.replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').replace(/^\.+/, '').slice(0, 120).trim();
+  const safe = [...suggestedName].map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('');
+  const name = safe.replace(/^\.+/, '').slice(0, 120).trim();
   return { suggestedName: name || 'cardops-export.csv', content };
 }
