@@ -171,3 +171,41 @@ describe('operators (admin)', () => {
     expect(pageErrors(page)).toEqual([]);
   });
 });
+
+describe('exports and errors', () => {
+  it('exports every operator as a CSV that opens in Excel', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^cardops-operators-\d{4}-\d{2}-\d{2}\.csv$/);
+    const path = await file.path();
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(path, 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const lines = text.slice(1).trimEnd().split('\r\n');
+    expect(lines[0]).toBe('operator,display_name,role,status,created_at,updated_at');
+    expect(lines).toHaveLength(1 + 35);
+    expect(lines.some((l) => l.startsWith('bob,Bob Builder,agent,active,'))).toBe(true);
+  });
+
+  it('shows an error toast with the code when the backend refuses, and follows a role taken away', async () => {
+    // super1 becomes admin, opens Operators; then loses the role while looking at it.
+    const c = app.backend.connect({ origin: 'test' });
+    await c.call('auth.login', { operatorId: 'admin', password: 'demo' });
+    const setRole = (role: 'admin' | 'supervisor') => c.call('commands.execute', { command: { type: 'ChangeOperatorRole', operatorId: 'super1', role } });
+    expect((await setRole('admin')).ok).toBe(true);
+    const other = await openApp(browser, app);
+    await signIn(other.page, 'super1');
+    await other.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Operators' }).click();
+    await expect.poll(() => other.page.getByRole('table', { name: 'Operators' }).isVisible()).toBe(true);
+    expect((await setRole('supervisor')).ok).toBe(true);
+    c.close();
+    // The change is pushed, the table reloads, the backend refuses: the toast names the code.
+    const toast = other.page.getByRole('alert').filter({ hasText: 'Could not load operators' });
+    await expect.poll(() => toast.isVisible()).toBe(true);
+    expect(await toast.textContent()).toContain('FORBIDDEN');
+    await checkScreen(other.page, 'error-toast');
+    await expect.poll(() => other.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Operators' }).count()).toBe(0);
+    await other.context.close();
+  });
+});

@@ -39,9 +39,14 @@ export const useSession = defineStore('session', () => {
     else if (r.ok) needsReauth.value = true;
   }
 
-  /** An UNAUTHENTICATED answer while signed in means the same. */
+  /**
+   * An UNAUTHENTICATED answer while signed in means the same. FORBIDDEN may mean an admin
+   * changed our role meanwhile: fetch it again, so the navigation shows what we may use now.
+   */
   function noticeError(e: AppError): void {
-    if (e.code === 'UNAUTHENTICATED' && user.value) needsReauth.value = true;
+    if (!user.value) return;
+    if (e.code === 'UNAUTHENTICATED') needsReauth.value = true;
+    else if (e.code === 'FORBIDDEN') void recheck();
   }
 
   return { user, role, system, needsReauth, loadSystem, login, logout, recheck, noticeError };

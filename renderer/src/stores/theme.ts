@@ -24,6 +24,7 @@ export const useTheme = defineStore('theme', () => {
     localStorage.setItem(KEY, p);
     window.cardops?.setTheme(p);
   }
-  const cycle = (): void => set(preference.value === 'system' ? 'light' : preference.value === 'light' ? 'dark' : 'system');
-  return { preference, resolved, set, cycle };
+  // The desktop shell's menu and window colour follow the stored choice from the start.
+  window.cardops?.setTheme(preference.value);
+  return { preference, resolved, set };
 });
