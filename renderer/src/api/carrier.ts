@@ -56,3 +56,6 @@ export function openGate(): { open(): void; close(): void; wait(ms: number): Pro
 }
 
 export const WAIT_FOR_LINK_MS = 10_000;
+
+/** How long to wait before reconnect attempt `attempt` (1, 2, …): 250 ms, doubling, at most 10 s. */
+export const backoffMs = (attempt: number): number => Math.min(10_000, 250 * 2 ** Math.max(0, attempt - 1));

@@ -3,11 +3,9 @@
  * It reconnects with back-off; requests in flight when the socket drops get a DISCONNECTED error
  * (a command may or may not have been done: the client resends it with the same command id).
  */
-import { listeners, openGate, WAIT_FOR_LINK_MS, type Carrier } from './carrier.js';
+import { backoffMs, listeners, openGate, WAIT_FOR_LINK_MS, type Carrier } from './carrier.js';
 import { createRequester, DISCONNECTED, OFFLINE } from './requests.js';
 import type { ConnectionState, Push } from './types.js';
-
-export const backoffMs = (attempt: number): number => Math.min(10_000, 250 * 2 ** Math.max(0, attempt - 1));
 
 export function websocketCarrier(url: string): Carrier {
   const pushes = listeners<Push>();
