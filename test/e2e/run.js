@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:e2e`: finds a Chromium, builds the renderer when it is missing or older than its
-// sources, then runs the e2e project (test/e2e/*.e2e.ts) with vitest. Each test file seeds its
-// own store and starts its own browser-twin server.
+// `npm run test:e2e`: finds a Chromium, builds the app (renderer, main, host, preload) when it
+// is missing or older than its sources, then runs the e2e project (test/e2e/*.e2e.ts) with
+// vitest. Each test file seeds its own store and starts its own browser-twin server.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,10 +45,12 @@ if (!chromium) {
   process.exit(1);
 }
 
-const built = join(root, 'out', 'renderer', 'index.html');
-const sources = Math.max(newest(join(root, 'renderer')), newest(join(root, 'electron.vite.config.ts')), newest(join(root, 'package.json')));
-if (!existsSync(built) || statSync(built).mtimeMs < sources) {
-  process.stdout.write('Building the renderer (out/renderer is missing or older than its sources)…\n');
+// The tests use the built renderer and the built backend host (which bundles domain/).
+const outputs = ['out/renderer/index.html', 'out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs'].map((p) => join(root, p));
+const inputs = ['renderer', 'electron/main', 'electron/host', 'electron/preload', 'electron/platform', 'electron/web', 'domain', 'electron.vite.config.ts', 'package.json'];
+const sources = Math.max(...inputs.map((p) => newest(join(root, p))));
+if (outputs.some((p) => !existsSync(p) || statSync(p).mtimeMs < sources)) {
+  process.stdout.write('Building the app (out/ is missing or older than its sources)…\n');
   const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) {
     process.stderr.write('The renderer build failed (see above).\n');
