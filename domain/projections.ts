@@ -3,8 +3,9 @@ import type { Projection } from './eventstore/projection.js';
 import { accountsProjection } from './accounts/projection.js';
 import { authorizationsProjection } from './authorizations/projection.js';
 import { cardsProjection } from './cards/projection.js';
+import { chargeRunsProjection } from './chargeruns/projection.js';
 import { operatorsProjection } from './operators/projection.js';
 import { settingsProjection } from './settings/projection.js';
 import { systemProjection } from './system/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection];

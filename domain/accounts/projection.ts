@@ -5,6 +5,9 @@ import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
  * One row per account: everything the Account decider needs but the posting ids, with the
  * stream version, so that a batch can load thousands of account states in one query.
  */
+/** Postings only move the balance: within a batch they add up per account into one update. */
+const DELTA: Readonly<Record<string, 1 | -1>> = { DepositReceived: 1, TransferReceived: 1, TransferSent: -1, ChargePosted: -1 };
+
 export const accountsProjection: Projection = {
   name: 'accounts',
   version: 1,
@@ -26,6 +29,32 @@ export const accountsProjection: Projection = {
     ) STRICT;
     CREATE INDEX accounts_holder ON accounts (holder_name, account_id);
     CREATE INDEX accounts_status ON accounts (status, account_id);`,
+  applyMany(events, sql) {
+    const pending = new Map<string, { d: number; v: number; t: string }>();
+    const flush = (): void => {
+      if (!pending.size) return;
+      for (const [id, p] of pending) sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [p.d, p.v, p.t, id]);
+      pending.clear();
+    };
+    for (const e of events) {
+      const sign = DELTA[e.type];
+      const accountId = (e.data as { accountId: string }).accountId;
+      if (sign) {
+        const p = pending.get(accountId);
+        const amount = sign * (e.data as { amount: number }).amount;
+        if (p) {
+          p.d += amount;
+          p.v = e.streamPosition;
+          p.t = e.recordedAt;
+        } else pending.set(accountId, { d: amount, v: e.streamPosition, t: e.recordedAt });
+      } else {
+        // Any other event of an account with pending postings must see them applied first.
+        if (pending.has(accountId)) flush();
+        this.apply(e, sql);
+      }
+    }
+    flush();
+  },
   apply(stored, sql) {
     const e = stored as unknown as AccountEvent;
     const v = stored.streamPosition;

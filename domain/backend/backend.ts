@@ -17,6 +17,8 @@ import type { CardOpsStore } from './store.js';
 import { methods, type MethodContext } from './methods.js';
 import { validationError } from './validation.js';
 import { verifyPassword } from './passwords.js';
+import { ChargeRunJobs } from '../chargeruns/jobs.js';
+import type { RunProgress } from '../chargeruns/executor.js';
 
 export type { Api, ApiMethod, ApiParams, ApiResult, SessionInfo, CommandOutcome } from './methods.js';
 import type { ApiMethod, ApiParams, ApiResult, SessionInfo } from './methods.js';
@@ -24,7 +26,8 @@ import type { ApiMethod, ApiParams, ApiResult, SessionInfo } from './methods.js'
 /** A message the backend sends on its own: live updates and progress. */
 export type Push =
   | { readonly topic: 'events'; readonly payload: { readonly lastPosition: number; readonly count: number; readonly types: readonly string[]; readonly streams: readonly string[] } }
-  | { readonly topic: 'progress'; readonly payload: { readonly task: string; readonly done: number; readonly total: number } };
+  | { readonly topic: 'progress'; readonly payload: { readonly task: string; readonly done: number; readonly total: number } }
+  | { readonly topic: 'chargerun'; readonly payload: RunProgress };
 
 export interface Connection {
   readonly session: SessionInfo | null;
@@ -52,6 +55,8 @@ export interface BackendDeps {
   readonly store: CardOpsStore;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Accounts per charge-run batch (default 10 000). */
+  readonly chargeRunBatchSize?: number;
 }
 
 export function createBackend(deps: BackendDeps): Backend {
@@ -59,6 +64,10 @@ export function createBackend(deps: BackendDeps): Backend {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const connections = new Set<{ push: (p: Push) => void; signedIn: () => boolean }>();
+  const broadcast = (p: Push): void => {
+    for (const c of connections) if (c.signedIn()) c.push(p);
+  };
+  const jobs = new ChargeRunJobs(store, (payload) => broadcast({ topic: 'chargerun', payload }), deps.chargeRunBatchSize);
 
   const unsubscribe = (() => {
     let started = false;
@@ -80,7 +89,7 @@ export function createBackend(deps: BackendDeps): Backend {
                 streams: [...new Set(events.slice(0, 100).map((e) => e.streamId))],
               },
             };
-            for (const c of connections) if (c.signedIn()) c.push(push);
+            broadcast(push);
           });
         });
       },
@@ -112,6 +121,7 @@ export function createBackend(deps: BackendDeps): Backend {
 
     const ctx: MethodContext = {
       store,
+      jobs,
       clock,
       ids,
       origin: options.origin,
@@ -150,6 +160,11 @@ export function createBackend(deps: BackendDeps): Backend {
         if (!handled.ok) {
           const { code, message, details } = handled.refusal;
           return { ok: false, error: details ? { code, message, details } : { code, message } };
+        }
+        if (t === 'StartChargeRun' || t === 'ResumeChargeRun') {
+          // The run goes on in the background, batch by batch; progress is pushed to every operator.
+          const runId = (parsed.data as { runId: string }).runId;
+          void jobs.ensure(runId, op.value.operatorId).catch((e: unknown) => broadcast({ topic: 'progress', payload: { task: `chargerun ${runId} stopped: ${(e as Error).message}`, done: 0, total: 0 } }));
         }
         return { ok: true, value: { commandId, events: handled.events.map((e) => ({ type: e.type, streamId: e.streamId, position: e.position })) } };
       },
@@ -206,6 +221,7 @@ export function createBackend(deps: BackendDeps): Backend {
     store,
     async close() {
       unsubscribe.stop();
+      await jobs.stopAll();
       await store.close();
     },
   };

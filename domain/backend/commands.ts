@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { accountCommands } from '../accounts/commands.js';
 import { cardCommands } from '../cards/commands.js';
+import { chargeRunCommands } from '../chargeruns/commands.js';
 import { operatorCommands } from '../operators/commands.js';
 import { settingsCommands } from '../settings/commands.js';
 
@@ -13,6 +14,7 @@ export const commands = {
   ...settingsCommands,
   ...accountCommands,
   ...cardCommands,
+  ...chargeRunCommands,
 } as const;
 
 export type CommandType = keyof typeof commands;

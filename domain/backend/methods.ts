@@ -29,6 +29,11 @@ import { readSettings } from '../settings/projection.js';
 import type { Settings } from '../settings/settings.js';
 import { keysetPage, listParams, type Page, type TableSpec } from './paging.js';
 import type { CardOpsStore } from './store.js';
+import type { ChargeRunJobs } from '../chargeruns/jobs.js';
+import { controlTotals, getRun, listOutcomes, listRuns, type ChargeRunRow, type ControlTotals, type OutcomeRow } from '../chargeruns/queries.js';
+import { previewChargeRun } from '../chargeruns/preview.js';
+import { feesSchema, period } from '../chargeruns/commands.js';
+import type { Preview } from '../chargeruns/events.js';
 import type { Sql } from '../eventstore/sql.js';
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 
@@ -69,6 +74,7 @@ export interface SystemInfo {
 
 export interface MethodContext {
   readonly store: CardOpsStore;
+  readonly jobs: ChargeRunJobs;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly origin: string;
@@ -246,6 +252,52 @@ export const methods = {
     access: 'signedIn',
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<AuthorizationRow>>> => done(await ctx.store.read((sql) => listAuthorizations(sql, p))),
+  }),
+  'chargeRuns.list': method({
+    access: ['supervisor', 'admin'],
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<ChargeRunRow & { active: boolean }>>> => {
+      const page = await ctx.store.read((sql) => listRuns(sql, p));
+      return done({ ...page, rows: page.rows.map((r) => ({ ...r, active: ctx.jobs.isActive(r.runId) })) });
+    },
+  }),
+  'chargeRuns.get': method({
+    access: ['supervisor', 'admin'],
+    params: z.strictObject({ runId: z.string().min(1).max(64) }),
+    run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
+      const r = await ctx.store.read((sql) => {
+        const run = getRun(sql, p.runId);
+        return run ? { ...run, active: ctx.jobs.isActive(p.runId), controlTotals: controlTotals(sql, p.runId) } : null;
+      });
+      return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no charge run ${p.runId}` } };
+    },
+  }),
+  'chargeRuns.preview': method({
+    access: ['supervisor', 'admin'],
+    params: z.strictObject({ period, fees: feesSchema }),
+    run: async (ctx, p): Promise<Result<Preview>> => done(await ctx.store.read((sql) => previewChargeRun(sql, p.period, p.fees))),
+  }),
+  'chargeRuns.outcomes': method({
+    access: ['supervisor', 'admin'],
+    params: listParams.extend({ runId: z.string().min(1).max(64) }),
+    run: async (ctx, p): Promise<Result<Page<OutcomeRow>>> => {
+      const { runId, ...list } = p;
+      return done(await ctx.store.read((sql) => listOutcomes(sql, runId, list)));
+    },
+  }),
+  'chargeRuns.wait': method({
+    access: ['supervisor', 'admin'],
+    params: z.strictObject({ runId: z.string().min(1).max(64), retryFailed: z.boolean().optional() }),
+    run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
+      const who = ctx.session();
+      if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
+      const run = await ctx.store.read((sql) => getRun(sql, p.runId));
+      if (!run) return { ok: false, error: { code: ErrorCodes.notFound, message: `there is no charge run ${p.runId}` } };
+      if (p.retryFailed && run.status !== 'completed') return { ok: false, error: { code: 'RUN_STATE', message: `charge run ${p.runId} is ${run.status}: failed accounts are retried once it has completed` } };
+      if (run.status === 'running' || p.retryFailed) await ctx.jobs.ensure(p.runId, who.operatorId, p.retryFailed ? { retryFailed: true } : {});
+      const after = await ctx.store.read((sql) => getRun(sql, p.runId)!);
+      return done({ ...after, active: ctx.jobs.isActive(p.runId), controlTotals: await ctx.store.read((sql) => controlTotals(sql, p.runId)) });
+    },
   }),
   'settings.get': method({
     access: 'signedIn',

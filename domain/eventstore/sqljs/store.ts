@@ -385,7 +385,12 @@ export class SqlJsEventStore implements EventStore {
     if (!this.projections.length) return;
     const last = events[events.length - 1]!.position;
     for (const p of this.projections) {
-      for (const e of events) if (handlesEvent(p, e.type)) p.apply(e, this.sql);
+      if (p.applyMany && events.length > 1) {
+        const mine = p.handles ? events.filter((e) => handlesEvent(p, e.type)) : events;
+        if (mine.length) p.applyMany(mine, this.sql);
+      } else {
+        for (const e of events) if (handlesEvent(p, e.type)) p.apply(e, this.sql);
+      }
       this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [last, p.name]);
     }
   }

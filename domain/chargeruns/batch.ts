@@ -1,0 +1,218 @@
+/**
+ * Deciding one batch of a charge run, set-based: the states of a slice of accounts come from
+ * the accounts projection (which holds each stream's version) in one query, their active cards
+ * and already-seen fee postings in one query each; every account is then decided in memory
+ * with the same Account, CreditAuthorization and CreditCard deciders that single commands use,
+ * and the whole batch becomes one multi-stream append.
+ */
+import { accountDecider, postingEventId } from '../accounts/decider.js';
+import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization } from '../accounts/events.js';
+import { authorizationDecider } from '../authorizations/decider.js';
+import { authorizationStreamId, type AuthorizationEvent, type CreditPolicy } from '../authorizations/events.js';
+import { cardDecider } from '../cards/decider.js';
+import { cardStreamId, type Brand, type CardEvent, type CardReason, type CardState, type CardStatus } from '../cards/events.js';
+import { isRefusal, type Decision, type DomainEvent } from '../decider.js';
+import type { Sql } from '../eventstore/sql.js';
+import type { EventMetadata, NewEvent, StreamAppend } from '../eventstore/types.js';
+import { feeChargeId, feeFor, zeroCounts, type Fees, type Outcome, type SkipReason } from './events.js';
+
+export interface AccountRowForRun {
+  readonly account_id: string;
+  readonly holder_name: string;
+  readonly currency: string;
+  readonly credit_limit: number;
+  readonly balance: number;
+  readonly status: string;
+  readonly version: number;
+  readonly pending_json: string | null;
+  readonly denied_count: number;
+}
+
+interface CardRowForRun {
+  readonly card_id: string;
+  readonly account_id: string;
+  readonly holder_name: string;
+  readonly last4: string;
+  readonly brand: string;
+  readonly expiry_month: number;
+  readonly expiry_year: number;
+  readonly status: string;
+  readonly status_reason: string | null;
+  readonly version: number;
+}
+
+const ACCOUNT_COLUMNS = 'account_id, holder_name, currency, credit_limit, balance, status, version, pending_json, denied_count';
+
+/** The next slice of accounts after `cursor`, in account id order. */
+export function loadAccountSlice(sql: Sql, cursor: string | null, limit: number): AccountRowForRun[] {
+  return sql.all<AccountRowForRun>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_id > ? ORDER BY account_id LIMIT ?`, [cursor ?? '', limit]);
+}
+
+export function loadAccounts(sql: Sql, ids: readonly string[]): AccountRowForRun[] {
+  return sql.all<AccountRowForRun>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY account_id`, [JSON.stringify(ids)]);
+}
+
+/** Rebuilds the Account decider's state from its projection row. Posting ids: those asked about that were seen. */
+export function accountStateFromRow(r: AccountRowForRun, seenPostings: ReadonlySet<string>): AccountState {
+  return {
+    status: r.status as 'open' | 'frozen' | 'closed',
+    accountId: r.account_id,
+    holderName: r.holder_name,
+    currency: r.currency,
+    creditLimit: r.credit_limit,
+    balance: r.balance,
+    pending: r.pending_json ? (JSON.parse(r.pending_json) as PendingAuthorization) : null,
+    deniedCount: r.denied_count,
+    postings: seenPostings,
+  };
+}
+
+function cardStateFromRow(r: CardRowForRun): CardState {
+  return {
+    status: r.status as CardStatus,
+    cardId: r.card_id,
+    accountId: r.account_id,
+    holderName: r.holder_name,
+    last4: r.last4,
+    brand: r.brand as Brand,
+    expiryMonth: r.expiry_month,
+    expiryYear: r.expiry_year,
+    since: { channel: 'batch', ...(r.status_reason ? { reason: r.status_reason as CardReason } : {}) },
+  };
+}
+
+export interface BatchInput {
+  readonly runId: string;
+  readonly period: string;
+  readonly fees: Fees;
+  readonly policy: CreditPolicy;
+  readonly metadata: EventMetadata;
+  readonly accounts: readonly AccountRowForRun[];
+}
+
+export interface BatchDecision {
+  readonly appends: StreamAppend[];
+  readonly counts: Record<Outcome, number>;
+  readonly totals: Record<string, number>;
+  readonly skipped: { accountId: string; reason: SkipReason }[];
+  readonly failed: { accountId: string; error: string }[];
+}
+
+/** Why an account would be skipped, or null when it is to be charged. The preview uses the same rule. */
+export function skipReason(a: { status: string; currency: string }, hasActiveCard: boolean, alreadyCharged: boolean, fees: Fees): SkipReason | null {
+  if (alreadyCharged) return 'already_charged';
+  if (a.status === 'closed') return 'account_closed';
+  if (a.status === 'frozen') return 'account_frozen';
+  if (!hasActiveCard) return 'no_active_card';
+  if (feeFor(fees, a.currency) === undefined) return 'no_fee_for_currency';
+  return null;
+}
+
+/** Decides a batch. Reads what it needs in three queries; writes nothing. */
+export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
+  const { runId, period, fees, policy, metadata } = input;
+  const chargeId = feeChargeId(period, fees.feeKind);
+  const ids = input.accounts.map((a) => a.account_id);
+  const idsJson = JSON.stringify(ids);
+  const cards = new Map<string, CardRowForRun[]>();
+  for (const c of sql.all<CardRowForRun>(
+    "SELECT card_id, account_id, holder_name, last4, brand, expiry_month, expiry_year, status, status_reason, version FROM cards WHERE account_id IN (SELECT value FROM json_each(?)) AND status = 'active' ORDER BY card_id",
+    [idsJson],
+  )) {
+    const list = cards.get(c.account_id);
+    if (list) list.push(c);
+    else cards.set(c.account_id, [c]);
+  }
+  const seen = new Set<string>(
+    sql.all<{ event_id: string }>('SELECT e.event_id FROM json_each(?) j JOIN events e ON e.event_id = j.value', [JSON.stringify(ids.map((id) => postingEventId(id, chargeId)))]).map((r) => r.event_id),
+  );
+
+  const out: BatchDecision = { appends: [], counts: zeroCounts(), totals: {}, skipped: [], failed: [] };
+  for (const row of input.accounts) {
+    const accountId = row.account_id;
+    try {
+      const charged = seen.has(postingEventId(accountId, chargeId));
+      const active = cards.get(accountId) ?? [];
+      const reason = skipReason(row, active.length > 0, charged, fees);
+      if (reason) {
+        out.counts.skipped++;
+        out.skipped.push({ accountId, reason });
+        continue;
+      }
+      const amount = feeFor(fees, row.currency)!;
+      decideAccount(out, row, active, { runId, chargeId, amount, description: `Monthly fee ${period} (${fees.feeKind})`, policy, metadata });
+    } catch (e) {
+      out.counts.failed++;
+      out.failed.push({ accountId, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return out;
+}
+
+interface AccountJob {
+  readonly runId: string;
+  readonly chargeId: string;
+  readonly amount: number;
+  readonly description: string;
+  readonly policy: CreditPolicy;
+  readonly metadata: EventMetadata;
+}
+
+/** One account: charge, or open an authorisation and follow the policy's decision through, all in memory. */
+function decideAccount(out: BatchDecision, row: AccountRowForRun, activeCards: readonly CardRowForRun[], job: AccountJob): void {
+  const accountId = row.account_id;
+  const authorizationId = authorizationIdFor(accountId, job.chargeId);
+  // Not yet charged for this period and kind (skipReason checked it): no posting id is known.
+  let account = accountStateFromRow(row, new Set());
+  const accountEvents: NewEvent[] = [];
+  const extra: StreamAppend[] = [];
+  let n = 0;
+  // Deterministic ids: a batch decided again after a crash stores nothing twice.
+  const idFor = (_e: DomainEvent, key?: string): string => key ?? `${job.runId}:${accountId}:${n++}`;
+  const onAccount = (d: Decision<AccountEvent>, causedBy?: string): readonly (AccountEvent & { eventId: string })[] => {
+    if (isRefusal(d)) throw new Error(`${d.code}: ${d.message}`);
+    return d.map((e) => {
+      account = accountDecider.evolve(account, e);
+      const eventId = idFor(e, accountDecider.eventKey?.(e));
+      accountEvents.push({ eventId, type: e.type, data: e.data, metadata: causedBy ? { ...job.metadata, causationId: causedBy } : job.metadata });
+      return { ...e, eventId };
+    });
+  };
+
+  const posted = onAccount(accountDecider.decide({ type: 'PostCharge', accountId, chargeId: job.chargeId, amount: job.amount, description: job.description, authorizationId }, account));
+  let outcome: Outcome = 'charged';
+  const required = posted.find((e) => e.type === 'CreditAuthorizationRequired');
+  if (required && required.type === 'CreditAuthorizationRequired') {
+    const d = required.data;
+    const authEvents = authorizationDecider.decide(
+      { type: 'OpenCreditAuthorization', facts: { authorizationId, accountId, chargeId: d.chargeId, amount: d.amount, currency: d.currency, overdraft: d.overdraft, description: d.description }, goodStanding: account.status !== 'none' && account.deniedCount === 0, policy: job.policy },
+      authorizationDecider.initialState(),
+    );
+    if (isRefusal(authEvents)) throw new Error(`${authEvents.code}: ${authEvents.message}`);
+    const authNew: NewEvent[] = authEvents.map((e: AuthorizationEvent) => ({ eventId: idFor(e), type: e.type, data: e.data, metadata: { ...job.metadata, causationId: required.eventId } }));
+    extra.push({ streamId: authorizationStreamId(authorizationId), expectedVersion: 'no_stream', events: authNew });
+    const decision = authEvents[authEvents.length - 1]!;
+    const decisionId = authNew[authNew.length - 1]!.eventId;
+    if (decision.type === 'CreditApproved') {
+      outcome = 'auth_approved';
+      onAccount(accountDecider.decide({ type: 'SettleAuthorizedCharge', accountId, authorizationId }, account), decisionId);
+    } else if (decision.type === 'CreditDenied') {
+      outcome = 'auth_denied';
+      onAccount(accountDecider.decide({ type: 'ReleaseAuthorization', accountId, authorizationId }, account), decisionId);
+      for (const c of activeCards) {
+        const cardEvents = cardDecider.decide({ type: 'DeactivateCard', cardId: c.card_id, reason: 'credit_denied', channel: 'batch', note: `authorisation ${authorizationId} was denied` }, cardStateFromRow(c));
+        if (isRefusal(cardEvents) || !cardEvents.length) continue;
+        extra.push({
+          streamId: cardStreamId(c.card_id),
+          expectedVersion: c.version,
+          events: cardEvents.map((e: CardEvent) => ({ eventId: idFor(e), type: e.type, data: e.data, metadata: { ...job.metadata, causationId: decisionId } })),
+        });
+      }
+    } else {
+      outcome = 'auth_review';
+    }
+  }
+  out.appends.push({ streamId: accountStreamId(accountId), expectedVersion: row.version, events: accountEvents }, ...extra);
+  out.counts[outcome]++;
+  if (outcome === 'charged' || outcome === 'auth_approved') out.totals[row.currency] = (out.totals[row.currency] ?? 0) + job.amount;
+}

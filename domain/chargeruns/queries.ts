@@ -1,0 +1,122 @@
+/** Charge runs for the screens, the CLI and the reports. */
+import type { SqlValue } from 'sql.js';
+import type { Sql } from '../eventstore/sql.js';
+import { keysetPage, type ListParams, type Page, type TableSpec } from '../backend/paging.js';
+import type { Fees, Outcome, Preview } from './events.js';
+
+export interface ChargeRunRow {
+  readonly runId: string;
+  readonly period: string;
+  readonly feeKind: string;
+  readonly status: string;
+  readonly plannedBy: string;
+  readonly plannedAt: string;
+  readonly approvedBy: string | null;
+  readonly approvedAt: string | null;
+  readonly startedAt: string | null;
+  readonly finishedAt: string | null;
+  readonly batches: number;
+  readonly counts: Partial<Record<Outcome, number>>;
+  readonly totals: Record<string, number>;
+  readonly preview: Preview;
+  readonly fees: Fees;
+  readonly firstPosition: number | null;
+  readonly lastPosition: number | null;
+}
+
+export interface OutcomeRow {
+  readonly accountId: string;
+  readonly outcome: Outcome;
+  readonly reason: string | null;
+  readonly cardId: string | null;
+  readonly amount: number | null;
+  readonly currency: string | null;
+  readonly chargeId: string | null;
+  readonly position: number | null;
+  readonly at: string;
+}
+
+const s = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
+const n = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
+
+const mapRun = (r: Record<string, SqlValue>): ChargeRunRow => ({
+  runId: String(r.run_id),
+  period: String(r.period),
+  feeKind: String(r.fee_kind),
+  status: String(r.status),
+  plannedBy: String(r.planned_by),
+  plannedAt: String(r.planned_at),
+  approvedBy: s(r.approved_by),
+  approvedAt: s(r.approved_at),
+  startedAt: s(r.started_at),
+  finishedAt: s(r.finished_at),
+  batches: Number(r.batches),
+  counts: JSON.parse(String(r.counts_json)) as Partial<Record<Outcome, number>>,
+  totals: JSON.parse(String(r.totals_json)) as Record<string, number>,
+  preview: JSON.parse(String(r.preview_json)) as Preview,
+  fees: JSON.parse(String(r.fees_json)) as Fees,
+  firstPosition: n(r.first_position),
+  lastPosition: n(r.last_position),
+});
+
+export const mapOutcome = (r: Record<string, SqlValue>): OutcomeRow => ({
+  accountId: String(r.account_id),
+  outcome: String(r.outcome) as Outcome,
+  reason: s(r.reason),
+  cardId: s(r.card_id),
+  amount: n(r.amount),
+  currency: s(r.currency),
+  chargeId: s(r.charge_id),
+  position: n(r.position),
+  at: String(r.at),
+});
+
+const runsTable: TableSpec<ChargeRunRow> = {
+  table: 'charge_runs',
+  key: 'run_id',
+  columns: { runId: 'run_id', period: 'period', status: 'status', plannedAt: 'planned_at' },
+  search: ['run_id', 'period'],
+  defaultSort: 'plannedAt',
+  select: '*',
+  map: mapRun,
+};
+
+export const listRuns = (sql: Sql, p: ListParams): Page<ChargeRunRow> => keysetPage(sql, runsTable, { direction: 'desc', ...p });
+
+export function getRun(sql: Sql, runId: string): ChargeRunRow | null {
+  const r = sql.get('SELECT * FROM charge_runs WHERE run_id = ?', [runId]);
+  return r ? mapRun(r) : null;
+}
+
+const outcomesTable: TableSpec<OutcomeRow> = {
+  table: 'charge_run_outcomes',
+  key: 'account_id',
+  columns: { runId: 'run_id', accountId: 'account_id', outcome: 'outcome' },
+  search: ['account_id'],
+  searchMode: 'prefix',
+  defaultSort: 'accountId',
+  // The account's card as it is now: its active card, else its latest one.
+  select: "account_id, outcome, reason, (SELECT c.card_id FROM cards c WHERE c.account_id = charge_run_outcomes.account_id ORDER BY c.status = 'active' DESC, c.status_at DESC LIMIT 1) AS card_id, amount, currency, charge_id, position, at",
+  map: mapOutcome,
+};
+
+/** The outcomes of one run, paged by keyset over (run, account); filter by outcome, search by account id prefix. */
+export function listOutcomes(sql: Sql, runId: string, p: ListParams): Page<OutcomeRow> {
+  return keysetPage(sql, outcomesTable, { ...p, filters: { ...(p.filters ?? {}), runId } });
+}
+
+export interface ControlTotals {
+  /** Per currency and outcome: accounts and amount. */
+  readonly rows: readonly { currency: string | null; outcome: string; accounts: number; amount: number }[];
+  readonly minPosition: number | null;
+  readonly maxPosition: number | null;
+}
+
+export function controlTotals(sql: Sql, runId: string): ControlTotals {
+  const rows = sql.all<{ currency: string | null; outcome: string; accounts: number; amount: number }>(
+    'SELECT currency, outcome, count(*) AS accounts, coalesce(sum(amount), 0) AS amount FROM charge_run_outcomes WHERE run_id = ? GROUP BY currency, outcome ORDER BY currency, outcome',
+    [runId],
+  );
+  const range = sql.get<{ lo: number | null; hi: number | null }>("SELECT min(position) AS lo, max(position) AS hi FROM charge_run_outcomes WHERE run_id = ? AND outcome IN ('charged', 'auth_approved', 'auth_denied', 'auth_review')", [runId]);
+  return { rows, minPosition: range?.lo ?? null, maxPosition: range?.hi ?? null };
+}
