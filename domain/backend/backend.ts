@@ -186,7 +186,8 @@ export function createBackend(deps: BackendDeps): Backend {
       const parsed = (def.params as z.ZodType).safeParse(params ?? {});
       if (!parsed.success) return { ok: false, error: validationError(method, parsed.error) };
       if (def.access !== 'public') {
-        if (!(def.access === 'read' && options.localReadOnly)) {
+        const readOnly = def.access === 'read' || ('readOnly' in def && def.readOnly === true);
+        if (!(readOnly && options.localReadOnly)) {
           const allowed = await ctx.requireRole(def.access === 'read' || def.access === 'signedIn' ? 'any' : def.access);
           if (!allowed.ok) return allowed;
         }

@@ -91,6 +91,8 @@ export type Access = 'public' | 'signedIn' | 'read' | readonly Role[];
 
 interface MethodDef<P extends z.ZodType, R> {
   readonly access: Access;
+  /** Changes nothing: the CLI's read-only commands may call it without an operator. */
+  readonly readOnly?: boolean;
   readonly params: P;
   readonly run: (ctx: MethodContext, params: z.output<P>) => Promise<Result<R>>;
 }
@@ -255,6 +257,7 @@ export const methods = {
   }),
   'chargeRuns.list': method({
     access: ['supervisor', 'admin'],
+    readOnly: true,
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<ChargeRunRow & { active: boolean }>>> => {
       const page = await ctx.store.read((sql) => listRuns(sql, p));
@@ -263,6 +266,7 @@ export const methods = {
   }),
   'chargeRuns.get': method({
     access: ['supervisor', 'admin'],
+    readOnly: true,
     params: z.strictObject({ runId: z.string().min(1).max(64) }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const r = await ctx.store.read((sql) => {
@@ -279,6 +283,7 @@ export const methods = {
   }),
   'chargeRuns.outcomes': method({
     access: ['supervisor', 'admin'],
+    readOnly: true,
     params: listParams.extend({ runId: z.string().min(1).max(64) }),
     run: async (ctx, p): Promise<Result<Page<OutcomeRow>>> => {
       const { runId, ...list } = p;

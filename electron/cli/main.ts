@@ -12,6 +12,7 @@ import { listSegments } from '../../domain/eventstore/sqljs/journal.js';
 import { StoreError } from '../../domain/eventstore/types.js';
 import { openBackend } from '../../domain/open.js';
 import { defaultDbPath } from '../platform/paths.js';
+import { registerChargeRunCommand } from './chargerun.js';
 import { CliError, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
 
 interface Common {
@@ -37,9 +38,9 @@ function requireStore(path: string): void {
   }
 }
 
-async function withBackend<T>(path: string, fn: (b: Awaited<ReturnType<typeof openBackend>>) => Promise<T>): Promise<T> {
+async function withBackend<T>(path: string, fn: (b: Awaited<ReturnType<typeof openBackend>>) => Promise<T>, options: { chargeRunBatchSize?: number } = {}): Promise<T> {
   const bar = progressBar('Opening store');
-  const backend = await openBackend({ path, onProgress: (_phase, done, total) => bar.update(done, total) });
+  const backend = await openBackend({ path, onProgress: (_phase, done, total) => bar.update(done, total), ...options });
   bar.stop();
   try {
     return await fn(backend);
@@ -309,6 +310,21 @@ program
     const { serve } = await import('./serve.js');
     await serve({ path, port: o.port, build: o.build ?? false, json: o.json ?? false });
   });
+
+registerChargeRunCommand(program, {
+  dbPath,
+  requireStore,
+  withConnection: (path, as, fn, options = {}) =>
+    withBackend(
+      path,
+      async (b) => {
+        const conn = b.connect(as ? { origin: 'cli' } : { origin: 'cli', localReadOnly: true });
+        if (as) await signIn(conn, as);
+        return fn(conn);
+      },
+      options.batchSize ? { chargeRunBatchSize: options.batchSize } : {},
+    ),
+});
 
 async function main(): Promise<void> {
   try {
