@@ -111,7 +111,7 @@ export async function driveChargeRun(runId: string, o: DriveOptions): Promise<Ch
       if (!(e instanceof ConcurrencyError)) throw e;
       // Paused, cancelled, or an account changed under us: nothing of the batch was written.
       // Read the run again and decide the batch again from fresh state.
-      if (++conflicts > 20) throw new Error(`charge run ${runId}: batch ${batchNo} kept conflicting with other writers; resume it later`);
+      if (++conflicts > 20) throw new Error(`charge run ${runId}: batch ${batchNo} kept conflicting with other writers; resume it later`, { cause: e });
       ({ version, state } = await loadRun(store, runId));
       continue;
     }
