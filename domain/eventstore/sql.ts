@@ -49,7 +49,15 @@ export class StatementCache implements Sql {
     const out: T[] = [];
     try {
       if (params) s.bind(params as SqlValue[]);
-      while (s.step()) out.push(s.getAsObject() as T);
+      // getAsObject() reads every column name again for every row; read them once.
+      let names: string[] | undefined;
+      while (s.step()) {
+        names ??= s.getColumnNames();
+        const values = s.get();
+        const row: Record<string, SqlValue> = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i]!;
+        out.push(row as T);
+      }
     } finally {
       s.reset();
     }

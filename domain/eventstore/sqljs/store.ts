@@ -7,7 +7,7 @@
  * is taken after enough journaled events, when the store is idle, and on close; then the
  * journal segments it covers are deleted. Opening loads the checkpoint and replays the journal.
  */
-import { existsSync, mkdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
@@ -75,6 +75,9 @@ const WARN_BYTES = 2 * 1024 ** 3;
 const READ_COLUMNS = 'position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at';
 const INSERT_EVENT =
   'INSERT INTO events (position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)';
+
+const CHUNK = 64;
+const INSERT_MANY = `${INSERT_EVENT}${',(?,?,?,?,?,?,?,?,?)'.repeat(CHUNK - 1)}`;
 
 interface EventRow {
   position: number;
@@ -336,9 +339,32 @@ export class SqlJsEventStore implements EventStore {
     const { db, sql } = this;
     db.exec('BEGIN');
     try {
-      const insert = sql.prepare(INSERT_EVENT);
-      for (const e of journal) {
-        insert.run([e.position, e.streamId, e.streamPosition, e.eventId, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.recordedAt]);
+      // Rows go in CHUNK at a time: one statement step for many rows costs less in sql.js.
+      const many = journal.length >= CHUNK ? sql.prepare(INSERT_MANY) : undefined;
+      const one = sql.prepare(INSERT_EVENT);
+      let i = 0;
+      if (many) {
+        const params: (string | number)[] = new Array(CHUNK * 9);
+        for (; i + CHUNK <= journal.length; i += CHUNK) {
+          for (let k = 0; k < CHUNK; k++) {
+            const e = journal[i + k]!;
+            const o = k * 9;
+            params[o] = e.position;
+            params[o + 1] = e.streamId;
+            params[o + 2] = e.streamPosition;
+            params[o + 3] = e.eventId;
+            params[o + 4] = e.type;
+            params[o + 5] = e.schemaVersion;
+            params[o + 6] = e.dataJson;
+            params[o + 7] = e.metadataJson;
+            params[o + 8] = e.recordedAt;
+          }
+          many.run(params);
+        }
+      }
+      for (; i < journal.length; i++) {
+        const e = journal[i]!;
+        one.run([e.position, e.streamId, e.streamPosition, e.eventId, e.type, e.schemaVersion, e.dataJson, e.metadataJson, e.recordedAt]);
       }
       this.project(stored);
       if (durable && this.segment) this.segment.appendDurable(encodeRecord(journal));
@@ -659,7 +685,7 @@ export class SqlJsEventStore implements EventStore {
 
 function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
   if (!existsSync(path)) return new SQL.Database();
-  const bytes = readFileSync(path);
+  const bytes = readWhole(path);
   const corrupt = (why: string): StoreError =>
     new StoreError('STORE_CORRUPT', `the checkpoint ${path} is not a readable CardOps store (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path });
   if (bytes.length === 0) throw corrupt('it is empty; CardOps never writes an empty checkpoint');
@@ -675,6 +701,24 @@ function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
   } catch (e) {
     db?.close();
     throw corrupt((e as Error).message);
+  }
+}
+
+/** Reads a whole file into one buffer, in chunks: readFileSync stops at 2 GiB, and a store may be bigger. */
+function readWhole(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const out = Buffer.allocUnsafe(size);
+    let at = 0;
+    while (at < size) {
+      const n = readSync(fd, out, at, Math.min(size - at, 1 << 30), at);
+      if (n === 0) break;
+      at += n;
+    }
+    return at === size ? out : out.subarray(0, at);
+  } finally {
+    closeSync(fd);
   }
 }
 
