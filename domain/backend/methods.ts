@@ -36,6 +36,8 @@ import { feesSchema, period } from '../chargeruns/commands.js';
 import type { Preview } from '../chargeruns/events.js';
 import type { Sql } from '../eventstore/sql.js';
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
+import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
+import { reportTickets } from '../reports/tickets.js';
 
 export interface SessionInfo {
   readonly operatorId: string;
@@ -389,6 +391,22 @@ export const methods = {
     access: ['admin'],
     params: z.strictObject({ projections: z.array(z.string()).optional() }),
     run: async (ctx, p): Promise<Result<{ events: number; projections: string[] }>> => done(await ctx.store.rebuild(p.projections, (d, t) => ctx.progress('rebuild', d, t))),
+  }),
+  /**
+   * A one-time ticket (60 s) to fetch a run's reconciliation report outside the message protocol:
+   * the browser twin's download route and the Electron host redeem it (domain/reports/tickets.ts).
+   */
+  'reports.ticket': method({
+    access: ['supervisor', 'admin'],
+    params: z.strictObject({ runId: z.string().min(1).max(64), format: z.enum(REPORT_FORMATS) }),
+    run: async (ctx, p): Promise<Result<{ ticket: string; expiresAt: string; fileName: string; format: ReportFormat }>> => {
+      const who = ctx.session();
+      if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
+      const exists = await ctx.store.read((sql) => getRun(sql, p.runId) !== null);
+      if (!exists) return { ok: false, error: { code: ErrorCodes.notFound, message: `there is no charge run ${p.runId}` } };
+      const t = reportTickets(ctx.store).issue({ runId: p.runId, format: p.format, operatorId: who.operatorId });
+      return done({ ...t, fileName: reportFileName(p.runId, p.format), format: p.format });
+    },
   }),
 } as const;
 
