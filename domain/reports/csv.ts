@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { ChargeRunRow } from '../chargeruns/queries.js';
-import { decimal, OUTCOME_LABELS, statusNote, TotalsAccumulator, type ReportMeta, type ReportTotals } from './lines.js';
+import { decimal, drained, OUTCOME_LABELS, statusNote, TotalsAccumulator, type ReportMeta, type ReportTotals } from './lines.js';
 import type { OutcomeRow } from '../chargeruns/queries.js';
 import type { Outcome } from '../chargeruns/events.js';
 
@@ -42,7 +42,7 @@ export function lineRow(l: OutcomeRow): Cell[] {
 }
 
 export function totalsRows(t: ReportTotals): Cell[][] {
-  const money = (amount: number, currency: string | null): [Cell, Cell] => [currency ? decimal(amount, currency) : '', amount];
+  const money = (amount: number, currency: string | null): [Cell, Cell] => (currency ? [decimal(amount, currency), amount] : ['', '']);
   return [
     ['control totals'],
     [...CSV_TOTALS_HEADER],
@@ -60,7 +60,7 @@ export async function writeCsv(run: ChargeRunRow, pages: AsyncIterable<readonly 
   csv.pipe(out, { end: false });
   const ended = once(csv, 'end');
   const write = async (cells: readonly Cell[]): Promise<void> => {
-    if (!csv.write(pad(cells))) await once(csv, 'drain');
+    if (!csv.write(pad(cells))) await drained(csv, out);
   };
   const totals = new TotalsAccumulator();
   for (const r of runRows(run, meta)) await write(r);

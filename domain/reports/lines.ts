@@ -4,6 +4,8 @@
  * lines never holds more than one page. Control totals are added up from the very lines written,
  * so a report always agrees with itself, whatever happens in the store while it is written.
  */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
 import type { CardOpsStore } from '../backend/store.js';
 import { controlTotals, getRun, listOutcomes, type ChargeRunRow, type ControlTotals, type OutcomeRow } from '../chargeruns/queries.js';
 import { OUTCOMES, type Outcome } from '../chargeruns/events.js';
@@ -153,4 +155,19 @@ export function statusNote(run: ChargeRunRow): string {
   if (run.status === 'completed') return 'completed';
   if (run.status === 'cancelled') return 'cancelled (the lines are the accounts processed before the cancellation)';
   return `${run.status}: not finished, so this report is partial`;
+}
+
+/**
+ * Waits for `source` to drain, unless `out` closes first (the reader went away): then it throws,
+ * and the report stops instead of waiting forever.
+ */
+export async function drained(source: NodeJS.EventEmitter, out: Writable): Promise<void> {
+  if (out.destroyed) throw new ReportError('ABORTED', 'the report was abandoned: its reader went away');
+  const ac = new AbortController();
+  try {
+    const r = await Promise.race([once(source, 'drain', { signal: ac.signal }).then(() => 'drain'), once(out, 'close', { signal: ac.signal }).then(() => 'close')]);
+    if (r === 'close') throw new ReportError('ABORTED', 'the report was abandoned: its reader went away');
+  } finally {
+    ac.abort();
+  }
 }

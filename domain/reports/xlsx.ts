@@ -5,12 +5,11 @@
  * from the lines written). A streamed workbook writes its sheets in order, so the summary, which
  * needs every line, comes second.
  */
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ChargeRunRow, OutcomeRow } from '../chargeruns/queries.js';
 import { minorDigits } from '../shared/money.js';
-import { decimal, OUTCOME_LABELS, statusNote, TotalsAccumulator, type ReportMeta, type ReportTotals } from './lines.js';
+import { decimal, drained, OUTCOME_LABELS, statusNote, TotalsAccumulator, type ReportMeta, type ReportTotals } from './lines.js';
 import type { Outcome } from '../chargeruns/events.js';
 
 /** Excel's number format for a currency's minor digits: 0, 0.00, 0.000. */
@@ -66,7 +65,7 @@ export async function writeXlsx(run: ChargeRunRow, pages: AsyncIterable<readonly
       row.commit();
     }
     // The zip is piped to `out`: wait when it is full rather than buffer the report in memory.
-    if (out.writableNeedDrain) await once(out, 'drain');
+    if (out.writableNeedDrain) await drained(out, out);
   }
   lines.commit();
   const result = totals.result();

@@ -14,6 +14,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Backend } from '../../domain/backend/backend.js';
 import { MAX_MESSAGE_BYTES, serveMessage, type ServerMessage } from '../../domain/backend/protocol.js';
 import { contentSecurityPolicy, securityHeaders, webConnectSources } from './headers.js';
+import { isReportRequest, serveReport } from './reports.js';
 import { serveStatic } from './static.js';
 
 export { resolveRendererDir } from './rendererDir.js';
@@ -52,6 +53,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server: Server = createServer((req, res) => {
     if (!hosts.has(req.headers.host ?? '')) return refuse(res, 421, 'this server answers only to its own loopback address');
+    if (isReportRequest(req)) return void serveReport(req, res, options.backend);
     serveStatic(options.staticDir, req, res, securityHeaders(contentSecurityPolicy(webConnectSources(origin)))).catch((e: unknown) => {
       if (!res.headersSent) refuse(res, 500, `could not read the file: ${e instanceof Error ? e.message : String(e)}`);
       else res.destroy();
