@@ -30,16 +30,31 @@ export const accountsProjection: Projection = {
     CREATE INDEX accounts_holder ON accounts (holder_name, account_id);
     CREATE INDEX accounts_status ON accounts (status, account_id);`,
   applyMany(events, sql) {
+    // Accounts opened in this batch are built in memory and inserted once, with their postings.
+    const opened = new Map<string, [string, string, string, number, number, string, number, null, number, string, string]>();
+    const insertOpened = (id: string): void => {
+      const row = opened.get(id);
+      if (!row) return;
+      sql.run('INSERT INTO accounts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', row);
+      opened.delete(id);
+    };
     const pending = new Map<string, { d: number; v: number; t: string }>();
     const flush = (): void => {
-      if (!pending.size) return;
       for (const [id, p] of pending) sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [p.d, p.v, p.t, id]);
       pending.clear();
     };
     for (const e of events) {
       const sign = DELTA[e.type];
       const accountId = (e.data as { accountId: string }).accountId;
-      if (sign) {
+      const fresh = opened.get(accountId);
+      if (e.type === 'AccountOpened') {
+        const d = (e as unknown as Extract<AccountEvent, { type: 'AccountOpened' }>).data;
+        opened.set(accountId, [d.accountId, d.holderName, d.currency, d.creditLimit, 0, 'open', e.streamPosition, null, 0, e.recordedAt, e.recordedAt]);
+      } else if (sign && fresh) {
+        fresh[4] += sign * (e.data as { amount: number }).amount;
+        fresh[6] = e.streamPosition;
+        fresh[10] = e.recordedAt;
+      } else if (sign) {
         const p = pending.get(accountId);
         const amount = sign * (e.data as { amount: number }).amount;
         if (p) {
@@ -48,11 +63,13 @@ export const accountsProjection: Projection = {
           p.t = e.recordedAt;
         } else pending.set(accountId, { d: amount, v: e.streamPosition, t: e.recordedAt });
       } else {
-        // Any other event of an account with pending postings must see them applied first.
+        // Any other event of an account sees its row, and its postings so far, first.
+        insertOpened(accountId);
         if (pending.has(accountId)) flush();
         this.apply(e, sql);
       }
     }
+    for (const id of [...opened.keys()]) insertOpened(id);
     flush();
   },
   apply(stored, sql) {

@@ -1,6 +1,17 @@
 import type { Projection } from '../eventstore/projection.js';
 import { CARD_EVENT_TYPES, type CardEvent } from './events.js';
 
+/** The status each lifecycle event leads to. */
+const STATUS_OF: Partial<Record<CardEvent['type'], string>> = {
+  CardActivated: 'active',
+  CardReactivated: 'active',
+  CardDeactivated: 'suspended',
+  CardReportedLost: 'lost',
+  CardReportedStolen: 'stolen',
+  CardExpired: 'expired',
+  CardClosed: 'closed',
+};
+
 /** One row per card, for search (last-4, holder, card id, account id) and the account's card list. */
 export const cardsProjection: Projection = {
   name: 'cards',
@@ -27,6 +38,39 @@ export const cardsProjection: Projection = {
     CREATE INDEX cards_last4 ON cards (last4, card_id);
     CREATE INDEX cards_account ON cards (account_id, status);
     CREATE INDEX cards_holder ON cards (holder_name, card_id);`,
+  /** Cards issued in this batch are built in memory and inserted once, in their latest state. */
+  applyMany(events, sql) {
+    type Row = [string, string, string, string, string, number, number, string, string | null, string, string, string | null, string | null, number];
+    const fresh = new Map<string, Row>();
+    const insert = (id: string): void => {
+      const row = fresh.get(id);
+      if (!row) return;
+      sql.run('INSERT INTO cards VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)', row);
+      fresh.delete(id);
+    };
+    for (const stored of events) {
+      const e = stored as unknown as CardEvent;
+      const row = fresh.get(e.data.cardId);
+      const status = STATUS_OF[e.type];
+      if (e.type === 'CardIssued') {
+        const d = e.data;
+        fresh.set(d.cardId, [d.cardId, d.accountId, d.holderName, d.last4, d.brand, d.expiryMonth, d.expiryYear, 'issued', null, stored.recordedAt, stored.metadata.operator, d.replaces ?? null, null, stored.streamPosition]);
+      } else if (row && status) {
+        row[7] = status;
+        row[8] = 'reason' in e.data ? e.data.reason : null;
+        row[9] = stored.recordedAt;
+        row[10] = stored.metadata.operator;
+        row[13] = stored.streamPosition;
+      } else if (row && e.type === 'CardReissued') {
+        row[12] = e.data.newCardId;
+        row[13] = stored.streamPosition;
+      } else {
+        insert(e.data.cardId);
+        this.apply(stored, sql);
+      }
+    }
+    for (const id of [...fresh.keys()]) insert(id);
+  },
   apply(stored, sql) {
     const e = stored as unknown as CardEvent;
     const v = stored.streamPosition;
