@@ -60,6 +60,16 @@ export interface ReportTotals {
   readonly maxPosition: number | null;
 }
 
+/** By currency (no currency last), then in the order of OUTCOMES. */
+function sortTotals(rows: TotalsRow[]): TotalsRow[] {
+  const order = (o: string): number => {
+    const i = OUTCOMES.indexOf(o as Outcome);
+    return i < 0 ? OUTCOMES.length : i;
+  };
+  const byCurrency = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1);
+  return rows.sort((a, b) => byCurrency(a.currency, b.currency) || order(a.outcome) - order(b.outcome));
+}
+
 /** Adds up lines as they are written. */
 export class TotalsAccumulator {
   private readonly groups = new Map<string, { currency: string | null; outcome: string; accounts: number; amount: number }>();
@@ -83,11 +93,7 @@ export class TotalsAccumulator {
   }
 
   result(): ReportTotals {
-    const order = (o: string): number => {
-      const i = OUTCOMES.indexOf(o as Outcome);
-      return i < 0 ? OUTCOMES.length : i;
-    };
-    const rows = [...this.groups.values()].sort((a, b) => (a.currency ?? '~').localeCompare(b.currency ?? '~') || order(a.outcome) - order(b.outcome));
+    const rows = sortTotals([...this.groups.values()]);
     const posted = Object.fromEntries(Object.entries(this.postedBy).sort(([a], [b]) => a.localeCompare(b)));
     return { rows, posted, lines: this.count, minPosition: this.lo, maxPosition: this.hi };
   }
@@ -95,7 +101,7 @@ export class TotalsAccumulator {
 
 /** The same totals from the store in one query (the PDF summary; chargeRuns.get has them too). */
 export function totalsFromControl(c: ControlTotals): ReportTotals {
-  const rows = c.rows.map((r) => ({ currency: r.currency, outcome: r.outcome, accounts: Number(r.accounts), amount: Number(r.amount) }));
+  const rows = sortTotals(c.rows.map((r) => ({ currency: r.currency, outcome: r.outcome, accounts: Number(r.accounts), amount: Number(r.amount) })));
   const posted: Record<string, number> = {};
   for (const r of rows) if (r.currency && POSTED_OUTCOMES.includes(r.outcome as Outcome)) posted[r.currency] = (posted[r.currency] ?? 0) + r.amount;
   return { rows, posted, lines: rows.reduce((n, r) => n + r.accounts, 0), minPosition: c.minPosition, maxPosition: c.maxPosition };

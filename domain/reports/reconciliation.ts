@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { CardOpsStore } from '../backend/store.js';
+import type { OutcomeRow } from '../chargeruns/queries.js';
 import { writeCsv } from './csv.js';
 import { loadRun, loadSummary, outcomePages, type ReportMeta, type ReportTotals } from './lines.js';
 import { summaryHtml } from './summary.js';
@@ -35,13 +36,29 @@ async function finish(out: Writable): Promise<void> {
   await done;
 }
 
+/** Counts lines as they go by. */
+async function* counted(pages: AsyncIterable<readonly OutcomeRow[]>, onProgress: (lines: number) => void): AsyncGenerator<readonly OutcomeRow[]> {
+  let n = 0;
+  for await (const page of pages) {
+    yield page;
+    onProgress((n += page.length));
+  }
+}
+
+export interface WriteOptions {
+  readonly pageSize?: number;
+  /** Lines written so far, after every page. */
+  readonly onProgress?: (lines: number) => void;
+}
+
 /**
  * Writes the CSV or XLSX report to `out` and ends it. Throws ReportError(NOT_FOUND) before
  * writing anything when there is no such run.
  */
-export async function writeReconciliation(store: CardOpsStore, runId: string, format: 'csv' | 'xlsx', meta: ReportMeta, out: Writable, pageSize?: number): Promise<ReportTotals> {
+export async function writeReconciliation(store: CardOpsStore, runId: string, format: 'csv' | 'xlsx', meta: ReportMeta, out: Writable, options: WriteOptions = {}): Promise<ReportTotals> {
   const run = await loadRun(store, runId);
-  const pages = outcomePages(store, runId, pageSize);
+  const raw = outcomePages(store, runId, options.pageSize);
+  const pages = options.onProgress ? counted(raw, options.onProgress) : raw;
   const totals = format === 'csv' ? await writeCsv(run, pages, meta, out) : await writeXlsx(run, pages, meta, out);
   await finish(out);
   return totals;

@@ -11,7 +11,8 @@ import { OUTCOME_LABELS, SKIP_LABELS, statusNote, type ReportMeta, type ReportTo
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const escapeHtml = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
-const money = (amount: number, currency: string | null): string => (currency ? formatMoney({ amount, currency }) : '');
+/** "1234567.89 EUR" → "1,234,567.89 EUR": exact, grouped for reading. */
+const money = (amount: number, currency: string | null): string => (currency ? formatMoney({ amount, currency }).replace(/^-?\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ',')) : '');
 const count = (n: number): string => n.toLocaleString('en-US');
 const utc = (iso: string | null): string => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—');
 
@@ -44,34 +45,37 @@ export function summaryHtml(run: ChargeRunRow, totals: ReportTotals, meta: Repor
 <meta charset="utf-8">
 <title>Reconciliation ${e(run.runId)} (${e(run.period)})</title>
 <style>
-  @page { size: A4; margin: 14mm 14mm 16mm; }
+  @page { size: A4; margin: 12mm 14mm; }
   * { box-sizing: border-box; }
   html { color-scheme: light; }
-  body { margin: 0; font: 10pt/1.4 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #1a1f26; background: #fff; }
-  main { max-width: 182mm; margin: 0 auto; padding: 8mm 0; }
-  header { display: flex; justify-content: space-between; align-items: flex-end; border-bottom: 2px solid #2454c9; padding-bottom: 3mm; margin-bottom: 5mm; }
-  h1 { font-size: 16pt; margin: 0; }
-  h2 { font-size: 11pt; margin: 6mm 0 2mm; }
+  body { margin: 0; font: 9.5pt/1.35 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif; color: #1a1f26; background: #fff; }
+  main { max-width: 182mm; margin: 0 auto; }
+  @media screen { main { padding: 10mm 0; } }
+  header { display: flex; justify-content: space-between; align-items: flex-end; gap: 6mm; border-bottom: 2px solid #2454c9; padding-bottom: 3mm; margin-bottom: 4mm; }
+  h1 { font-size: 16pt; margin: 0; white-space: nowrap; }
+  h2 { font-size: 10.5pt; margin: 4mm 0 1.5mm; }
+  header .gen { text-align: right; }
   .sub { color: #56606d; font-size: 9pt; }
   table { width: 100%; border-collapse: collapse; }
-  th, td { text-align: left; padding: 1.4mm 2mm; border-bottom: 1px solid #d9dee5; vertical-align: top; }
+  th, td { text-align: left; padding: 0.9mm 2mm; border-bottom: 1px solid #d9dee5; vertical-align: top; }
+  .dense th, .dense td { padding: 0.5mm 1.5mm; font-size: 8pt; }
   th { font-size: 8.5pt; text-transform: uppercase; letter-spacing: .03em; color: #56606d; background: #f4f5f7; }
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-  .facts th { width: 38mm; text-transform: none; letter-spacing: 0; font-size: 9.5pt; background: none; color: #56606d; }
-  .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 6mm; }
+  .facts th { width: 30mm; text-transform: none; letter-spacing: 0; font-size: 9pt; background: none; color: #56606d; }
+  .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 6mm; align-items: start; }
   .posted td { font-weight: 600; }
-  footer { margin-top: 8mm; padding-top: 2mm; border-top: 1px solid #d9dee5; color: #56606d; font-size: 8.5pt; }
+  footer { margin-top: 5mm; padding-top: 2mm; border-top: 1px solid #d9dee5; color: #56606d; font-size: 8.5pt; }
 </style>
 </head>
 <body>
 <main>
 <header>
   <div><h1>Reconciliation report</h1><div class="sub">CardOps charge run ${e(run.runId)} for ${e(run.period)}</div></div>
-  <div class="sub">Generated ${e(utc(meta.generatedAt))} by ${e(meta.generatedBy)}</div>
+  <div class="sub gen">Generated ${e(utc(meta.generatedAt))} by ${e(meta.generatedBy)}</div>
 </header>
-<table class="facts" aria-label="The run">
-${facts.map(([k, v]) => `  <tr><th scope="row">${e(k)}</th><td>${e(v)}</td></tr>`).join('\n')}
-</table>
+<div class="grid">
+${[facts.slice(0, 5), facts.slice(5)].map((half) => `<table class="facts" aria-label="The run">\n${half.map(([k, v]) => `  <tr><th scope="row">${e(k)}</th><td>${e(v)}</td></tr>`).join('\n')}\n</table>`).join('\n')}
+</div>
 <h2>Posted to the accounts</h2>
 <table class="posted" aria-label="Posted per currency">
   <tr><th scope="col">Currency</th><th scope="col" class="n">Accounts charged</th><th scope="col" class="n">Amount</th></tr>
@@ -96,7 +100,7 @@ ${exclusions.length ? exclusions.map(([r, n]) => `  <tr><td>${e(r)}</td><td clas
 </section>
 </div>
 <h2>Control totals per currency and outcome</h2>
-<table aria-label="Control totals">
+<table aria-label="Control totals"${totals.rows.length > 16 ? ' class="dense"' : ''}>
   <tr><th scope="col">Currency</th><th scope="col">Outcome</th><th scope="col" class="n">Accounts</th><th scope="col" class="n">Amount</th></tr>
 ${totals.rows.map((r) => `  <tr><td>${e(r.currency ?? '—')}</td><td>${e(OUTCOME_LABELS[r.outcome as Outcome] ?? r.outcome)}</td><td class="n">${e(count(r.accounts))}</td><td class="n">${e(r.currency ? money(r.amount, r.currency) : '—')}</td></tr>`).join('\n')}
 </table>
