@@ -151,6 +151,22 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
       });
   }
 
+  cr.command('retry')
+    .description("retry a completed run's failed accounts")
+    .addOption(db())
+    .addOption(as())
+    .addOption(run())
+    .addOption(json())
+    .action(async (o: Common & { run: string }) => {
+      const path = deps.dbPath(o);
+      deps.requireStore(path);
+      await deps.withConnection(path, o.as, async (conn) => {
+        const r = await conn.call('chargeRuns.wait', { runId: o.run, retryFailed: true });
+        if (!r.ok) throw new CliError(r.error.code === 'RUN_STATE' ? EXIT.refused : EXIT.failure, r.error);
+        await show(conn, o.run, o.json);
+      });
+    });
+
   cr.command('status')
     .description("a run's state, outcome counts and totals")
     .addOption(db())
