@@ -1,6 +1,8 @@
 /**
- * The shell's own logic, tested without Electron or a browser: who may send IPC, where the data
- * lives, the remembered window place, the browser twin's guards, and the backend host's port.
+ * The shell's carriers, tested without Electron or a browser: the backend host's message port
+ * and the browser twin's server (token, Origin, Host and CSP guards). The pure helpers (who may
+ * send IPC, Save requests, data paths, static-file paths, the window's place) are unit tests:
+ * test/unit/sender.test.ts and test/unit/paths.test.ts.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,79 +15,7 @@ import type { Backend } from '../../domain/backend/backend.js';
 import type { ServerMessage } from '../../domain/backend/protocol.js';
 import { openBackend } from '../../domain/open.js';
 import { servePort } from '../../electron/host/serve.js';
-import { parseWindowState, visibleOn } from '../../electron/main/bounds.js';
-import { parseSaveRequest } from '../../electron/main/ipc.js';
-import { isTrustedSender } from '../../electron/main/sender.js';
-import { defaultDataDir, defaultDbPath } from '../../electron/platform/paths.js';
-import { resolveInside } from '../../electron/web/static.js';
 import { resolveRendererDir, startWebServer, type WebServer } from '../../electron/web/server.js';
-
-describe('isTrustedSender', () => {
-  it('trusts the app scheme and the dev server origin, nothing else', () => {
-    expect(isTrustedSender('cardops://app/index.html', 'cardops://app')).toBe(true);
-    expect(isTrustedSender('cardops://app/', 'cardops://app')).toBe(true);
-    expect(isTrustedSender('cardops://evil/index.html', 'cardops://app')).toBe(false);
-    expect(isTrustedSender('https://app/index.html', 'cardops://app')).toBe(false);
-    expect(isTrustedSender('http://localhost:5173/', 'http://localhost:5173')).toBe(true);
-    expect(isTrustedSender('http://localhost:5174/', 'http://localhost:5173')).toBe(false);
-    expect(isTrustedSender('http://localhost.evil.com:5173/', 'http://localhost:5173')).toBe(false);
-    expect(isTrustedSender('http://user:pw@localhost:5173/', 'http://localhost:5173')).toBe(false);
-    expect(isTrustedSender('about:blank', 'cardops://app')).toBe(false);
-    expect(isTrustedSender('', 'cardops://app')).toBe(false);
-    expect(isTrustedSender(undefined, 'cardops://app')).toBe(false);
-    expect(isTrustedSender('not a url', 'cardops://app')).toBe(false);
-  });
-
-  it('trusts a file:// page only inside the app folder', () => {
-    const app = 'file:///opt/CardOps/resources/app/out/renderer/index.html';
-    expect(isTrustedSender(app, app)).toBe(true);
-    expect(isTrustedSender('file:///opt/CardOps/resources/app/out/renderer/other.html', app)).toBe(true);
-    expect(isTrustedSender('file:///home/me/Downloads/evil.html', app)).toBe(false);
-    expect(isTrustedSender('file:///opt/CardOps/resources/app/out/renderer/%2e%2e/%2e%2e/x.html', app)).toBe(false);
-  });
-});
-
-describe('default data path', () => {
-  it('follows each OS, and $CARDOPS_DB wins', () => {
-    expect(defaultDataDir({ platform: 'linux', env: {}, home: '/home/ann' })).toBe('/home/ann/.config/CardOps');
-    expect(defaultDataDir({ platform: 'linux', env: { XDG_CONFIG_HOME: '/x/cfg' }, home: '/home/ann' })).toBe('/x/cfg/CardOps');
-    expect(defaultDataDir({ platform: 'linux', env: { XDG_CONFIG_HOME: 'relative' }, home: '/home/ann' })).toBe('/home/ann/.config/CardOps');
-    expect(defaultDataDir({ platform: 'darwin', env: {}, home: '/Users/ann' })).toBe('/Users/ann/Library/Application Support/CardOps');
-    expect(defaultDataDir({ platform: 'win32', env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, home: 'C:\\Users\\ann' })).toBe('C:\\Users\\ann\\AppData\\Roaming\\CardOps');
-    expect(defaultDbPath({ platform: 'win32', env: { APPDATA: 'C:\\Users\\ann\\AppData\\Roaming' }, home: 'C:\\Users\\ann' })).toBe('C:\\Users\\ann\\AppData\\Roaming\\CardOps\\cardops.db');
-    expect(defaultDbPath({ platform: 'linux', env: {}, home: '/home/ann' })).toBe('/home/ann/.config/CardOps/cardops.db');
-    expect(defaultDbPath({ platform: 'linux', env: { CARDOPS_DB: '/data/x.db' }, home: '/home/ann' })).toBe('/data/x.db');
-  });
-});
-
-describe('window state and IPC payloads', () => {
-  it('keeps a saved window only if it is still on a screen, and never smaller than the minimum', () => {
-    const s = parseWindowState({ bounds: { x: 100, y: 50, width: 500, height: 400 }, maximized: true });
-    expect(s).toEqual({ bounds: { x: 100, y: 50, width: 960, height: 600 }, maximized: true });
-    expect(parseWindowState({ bounds: { x: 'a' } })).toBeNull();
-    expect(parseWindowState(null)).toBeNull();
-    const screenA = { x: 0, y: 0, width: 1920, height: 1080 };
-    expect(visibleOn(s!, [screenA])).toBe(true);
-    expect(visibleOn({ bounds: { x: 3000, y: 50, width: 1000, height: 700 }, maximized: false }, [screenA])).toBe(false);
-    expect(visibleOn({ bounds: { x: 100, y: -500, width: 1000, height: 700 }, maximized: false }, [screenA])).toBe(false);
-  });
-
-  it('accepts a file name only, never a path, for Save', () => {
-    expect(parseSaveRequest({ suggestedName: 'ops.csv', content: 'a,b' })).toEqual({ suggestedName: 'ops.csv', content: 'a,b' });
-    expect(parseSaveRequest({ suggestedName: '../../etc/passwd', content: '' })?.suggestedName).toBe('_.._etc_passwd');
-    expect(parseSaveRequest({ suggestedName: 'C:\\x\\y.csv', content: '' })?.suggestedName).toBe('C__x_y.csv');
-    expect(parseSaveRequest({ suggestedName: 1, content: '' })).toBeNull();
-    expect(parseSaveRequest('x')).toBeNull();
-  });
-
-  it('serves static files only from inside the renderer folder', () => {
-    expect(resolveInside('/srv/r', '/assets/a.js')).toBe('/srv/r/assets/a.js');
-    expect(resolveInside('/srv/r', '/../etc/passwd')).toBeNull();
-    expect(resolveInside('/srv/r', '/%2e%2e/etc/passwd')).toBeNull();
-    expect(resolveInside('/srv/r', '/%00')).toBeNull();
-    expect(resolveInside('/srv/r', '/%E0%A4%A')).toBeNull();
-  });
-});
 
 describe('the backend over a message port (the Electron host)', () => {
   let backend: Backend;
