@@ -13,6 +13,7 @@ import { StoreError } from '../../domain/eventstore/types.js';
 import { openBackend } from '../../domain/open.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { registerChargeRunCommand } from './chargerun.js';
+import { registerReportCommand } from './report.js';
 import { CliError, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
 
 interface Common {
@@ -325,6 +326,8 @@ registerChargeRunCommand(program, {
       options.batchSize ? { chargeRunBatchSize: options.batchSize } : {},
     ),
 });
+
+registerReportCommand(program);
 
 async function main(): Promise<void> {
   try {
