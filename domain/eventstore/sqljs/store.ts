@@ -45,7 +45,12 @@ export interface OpenOptions {
   /** A file path, or undefined for a store that lives in memory only (tests, scratch). */
   readonly path?: string;
   readonly projections?: readonly Projection[];
-  /** Take a checkpoint once this many events were journaled since the last one. */
+  /**
+   * Take a checkpoint once this many events were journaled since the last one. Without it, a
+   * checkpoint is due when the journal since the last one reaches a quarter of the database
+   * (at least 64 MB): writing the whole database costs in proportion to its size, so a big store
+   * checkpoints less often, and the journal to replay on open stays a fraction of the store.
+   */
   readonly checkpointEvery?: number;
   /** Take a checkpoint after this long without a write (ms); 0 turns it off. */
   readonly idleCheckpointMs?: number;
@@ -574,8 +579,9 @@ export class SqlJsEventStore implements EventStore {
 
   private scheduleCheckpoint(): void {
     if (!this.opts.path) return;
-    const every = this.opts.checkpointEvery ?? 250_000;
-    if (this.head - this.checkpointHead >= every) {
+    const every = this.opts.checkpointEvery;
+    const due = every !== undefined ? this.head - this.checkpointHead >= every : (this.segment?.bytes ?? 0) >= Math.max(64 * 1024 * 1024, this.databaseBytes() / 4);
+    if (due) {
       void this.checkpoint().catch((e: unknown) => this.log('warn', `checkpoint failed, the journal keeps everything: ${(e as Error).message}`));
       return;
     }
