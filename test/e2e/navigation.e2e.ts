@@ -28,17 +28,17 @@ describe('navigation by role', () => {
     const { context, page } = await openApp(browser, app);
     await signIn(page, 'agent1');
     expect(await navItems(page)).toEqual(ALL.filter((n) => !['Charge runs', 'Operators', 'Settings'].includes(n)));
-    // The first screen says honestly that it is not built yet, and which issue brings it.
-    await expect.poll(() => page.getByRole('heading', { name: 'Accounts is coming with issue #4' }).isVisible()).toBe(true);
+    // The first screen is Accounts (built with issue #4).
+    await expect.poll(() => page.getByRole('table', { name: 'Accounts' }).isVisible()).toBe(true);
     await checkScreen(page, 'shell-agent-accounts');
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
 
-  it('a supervisor also sees Charge runs, still not Operators', async () => {
+  it('a supervisor also sees Authorisations and Charge runs, still not Operators', async () => {
     const { context, page } = await openApp(browser, app);
     await signIn(page, 'super1');
-    expect(await navItems(page)).toEqual(ALL.filter((n) => !['Operators', 'Settings'].includes(n)));
+    expect(await navItems(page)).toEqual(['Accounts', 'Authorisations', ...ALL.slice(1).filter((n) => !['Operators', 'Settings'].includes(n))]);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /Charge runs/ }).click();
     await expect.poll(() => page.getByRole('heading', { name: 'Charge runs is coming with issue #5' }).isVisible()).toBe(true);
     await context.close();

@@ -1,7 +1,7 @@
 /** The screens, who may use them, and the issue that brings the ones not built yet. */
 import type { Role } from '../api/types';
 
-export type ScreenId = 'accounts' | 'invoices' | 'contacts' | 'plans' | 'refunds' | 'orders' | 'chargeRuns' | 'outbox' | 'operators' | 'settings';
+export type ScreenId = 'accounts' | 'authorizations' | 'invoices' | 'contacts' | 'plans' | 'refunds' | 'orders' | 'chargeRuns' | 'outbox' | 'operators' | 'settings';
 
 export interface Screen {
   readonly id: ScreenId;
@@ -15,7 +15,8 @@ export interface Screen {
 }
 
 export const SCREENS: readonly Screen[] = [
-  { id: 'accounts', label: 'Accounts', key: 'a', roles: 'any', comingWith: 4, blurb: 'Find an account in seconds and read its whole history: cards, balances, authorizations.' },
+  { id: 'accounts', label: 'Accounts', key: 'a', roles: 'any', comingWith: null, blurb: 'Find an account in seconds and read its whole history: cards, balances, authorizations.' },
+  { id: 'authorizations', label: 'Authorisations', key: 'z', roles: ['supervisor'], comingWith: null, blurb: 'Credit authorisations waiting for a supervisor, and the decided ones.' },
   { id: 'invoices', label: 'Invoices', key: 'i', roles: 'any', comingWith: 6, blurb: 'Invoices and the contacts they go to.' },
   { id: 'contacts', label: 'Contacts', key: 'c', roles: 'any', comingWith: 6, blurb: 'The people and addresses invoices are sent to.' },
   { id: 'plans', label: 'Payment plans', key: 'p', roles: 'any', comingWith: 7, blurb: 'Recurring payments and instalment plans.' },
