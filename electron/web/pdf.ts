@@ -4,6 +4,7 @@
  * summary is self-contained HTML.
  */
 import { existsSync } from 'node:fs';
+import type { BrowserType } from 'playwright-core';
 
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -27,7 +28,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string | nul
 export async function htmlToPdf(html: string): Promise<Buffer> {
   const executablePath = findChromium();
   if (!executablePath) throw new PdfError('NO_CHROMIUM', NO_CHROMIUM_MESSAGE);
-  let chromium: typeof import('playwright-core').chromium;
+  let chromium: BrowserType;
   try {
     ({ chromium } = await import('playwright-core'));
   } catch {
