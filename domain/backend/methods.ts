@@ -35,6 +35,7 @@ import { previewChargeRun } from '../chargeruns/preview.js';
 import { feesSchema, period } from '../chargeruns/commands.js';
 import type { Preview } from '../chargeruns/events.js';
 import type { Sql } from '../eventstore/sql.js';
+import { EVENT_COLUMNS, rowToEvent, type EventRow } from '../eventstore/sqljs/rows.js';
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
 import { reportTickets } from '../reports/tickets.js';
@@ -112,20 +113,7 @@ export function redact(value: unknown): unknown {
 }
 export const toView = (e: StoredEvent): EventView => ({ ...e, data: redact(e.data) });
 
-interface EventRowSql {
-  position: number;
-  stream_id: string;
-  stream_position: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-const EVENT_COLUMNS = 'position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at';
-const rowToView = (r: EventRowSql): EventView =>
-  toView({ position: r.position, streamId: r.stream_id, streamPosition: r.stream_position, eventId: r.event_id, type: r.type, schemaVersion: r.schema_version, data: JSON.parse(r.data) as unknown, metadata: JSON.parse(r.metadata) as EventMetadata, recordedAt: r.recorded_at });
+const rowToView = (r: EventRow): EventView => toView(rowToEvent(r));
 
 /**
  * "Caused by" and "led to", by causation ids. A command and the reactions it sets off are one
@@ -134,12 +122,12 @@ const rowToView = (r: EventRowSql): EventView =>
  */
 const RELATED_WINDOW = 5_000;
 export function relatedEvents(sql: Sql, eventId: string): { event: EventView; causedBy: EventView | null; ledTo: EventView[] } | null {
-  const row = sql.get<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [eventId]);
+  const row = sql.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [eventId]);
   if (!row) return null;
   const event = rowToView(row);
   const { causationId, commandId } = event.metadata;
-  const cause = causationId && causationId !== commandId ? sql.get<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [causationId]) : undefined;
-  const led = sql.all<EventRowSql>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? AND metadata ->> '$.causationId' = ? AND event_id <> ? ORDER BY position`, [
+  const cause = causationId && causationId !== commandId ? sql.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [causationId]) : undefined;
+  const led = sql.all<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position BETWEEN ? AND ? AND metadata ->> '$.causationId' = ? AND event_id <> ? ORDER BY position`, [
     row.position - RELATED_WINDOW,
     row.position + RELATED_WINDOW,
     eventId,

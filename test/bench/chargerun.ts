@@ -9,9 +9,10 @@
  * - peak RSS.
  * Prints a table and writes bench-results/chargerun-<timestamp>.json.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fmt, pct, printAndSave, type Row } from './report.js';
 import { createBackend, type Connection } from '../../domain/backend/backend.js';
 import { seedDemo } from '../../domain/backend/bootstrap.js';
 import { openStore } from '../../domain/open.js';
@@ -23,21 +24,8 @@ const BATCH = 2_000;
 const dir = mkdtempSync(join(tmpdir(), 'cardops-bench-run-'));
 const silent = (): void => {};
 
-const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-};
 const mb = (bytes: number): string => `${fmt(bytes / 1024 ** 2)} MB`;
 
-interface Row {
-  measure: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  met: boolean | null;
-}
 const rows: Row[] = [];
 const results: Record<string, number> = {};
 
@@ -145,15 +133,7 @@ async function main(): Promise<void> {
   const peak = process.resourceUsage().maxRSS * 1024;
   results.peakRssBytes = peak;
   rows.push({ measure: 'peak RSS of the whole benchmark', value: mb(peak), baseline: '', ratio: '', target: 'reported', met: null });
-  const cols: (keyof Row)[] = ['measure', 'value', 'baseline', 'ratio', 'target'];
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join(' │ ');
-  process.stdout.write(`\n${line(cols.map(String))} │ met\n${widths.map((w) => '─'.repeat(w)).join('─┼─')}─┼────\n`);
-  for (const r of rows) process.stdout.write(`${line(cols.map((c) => String(r[c])))} │ ${r.met === null ? '' : r.met ? 'yes' : 'NO'}\n`);
-  mkdirSync('bench-results', { recursive: true });
-  const file = join('bench-results', `chargerun-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), quick, node: process.version, results, rows }, null, 2));
-  process.stdout.write(`\nWrote ${file}\n`);
+  printAndSave('chargerun', rows, results, quick);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -7,9 +7,10 @@
  *   npm run bench               full size (1M and 3M events: a few minutes, ~3 GB of memory)
  *   npm run bench -- --quick    a tenth of the size, for a smoke run
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fmt, pct, printAndSave, type Row } from './report.js';
 import { seedDemo } from '../../domain/backend/bootstrap.js';
 import { createBackend } from '../../domain/backend/backend.js';
 import type { Projection } from '../../domain/eventstore/projection.js';
@@ -51,20 +52,7 @@ function chargeData(i: number): { chargeId: string; amount: number; currency: st
 }
 
 const ms = (t0: number): number => performance.now() - t0;
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
-const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 
-interface Row {
-  measure: string;
-  value: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-  met: boolean | null;
-}
 const rows: Row[] = [];
 const results: Record<string, number> = {};
 
@@ -209,15 +197,7 @@ async function main(): Promise<void> {
   await singles();
   await openAndRebuild();
 
-  const cols: (keyof Row)[] = ['measure', 'value', 'baseline', 'ratio', 'target'];
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join(' │ ');
-  process.stdout.write(`\n${line(cols.map(String))} │ met\n${widths.map((w) => '─'.repeat(w)).join('─┼─')}─┼────\n`);
-  for (const r of rows) process.stdout.write(`${line(cols.map((c) => String(r[c])))} │ ${r.met === null ? '' : r.met ? 'yes' : 'NO'}\n`);
-  mkdirSync('bench-results', { recursive: true });
-  const file = join('bench-results', `store-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ when: new Date().toISOString(), quick, node: process.version, results, rows }, null, 2));
-  process.stdout.write(`\nWrote ${file}\n`);
+  printAndSave('store', rows, results, quick);
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -18,7 +18,6 @@ import {
   StoreError,
   matchesExpected,
   type AppendResult,
-  type EventMetadata,
   type EventStore,
   type NewEvent,
   type ReadAllOptions,
@@ -30,6 +29,7 @@ import {
 } from '../types.js';
 import { encodeRecord, JournalWriteError, listSegments, readSegment, segmentPath, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
 import { acquireLock, type StoreLock } from './lock.js';
+import { EVENT_COLUMNS, rowToEvent, type EventRow } from './rows.js';
 import { migrate, PRAGMAS, SCHEMA_VERSION, userVersion } from './schema.js';
 
 let sqlJs: Promise<SqlJsStatic> | undefined;
@@ -77,36 +77,12 @@ export interface StoreStats {
 }
 
 const WARN_BYTES = 2 * 1024 ** 3;
-const READ_COLUMNS = 'position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at';
+const READ_COLUMNS = EVENT_COLUMNS;
 const INSERT_EVENT =
   'INSERT INTO events (position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)';
 
 const CHUNK = 64;
 const INSERT_MANY = `${INSERT_EVENT}${',(?,?,?,?,?,?,?,?,?)'.repeat(CHUNK - 1)}`;
-
-interface EventRow {
-  position: number;
-  stream_id: string;
-  stream_position: number;
-  event_id: string;
-  type: string;
-  schema_version: number;
-  data: string;
-  metadata: string;
-  recorded_at: string;
-}
-
-const rowToEvent = (r: EventRow): StoredEvent => ({
-  position: r.position,
-  streamId: r.stream_id,
-  streamPosition: r.stream_position,
-  eventId: r.event_id,
-  type: r.type,
-  schemaVersion: r.schema_version,
-  data: JSON.parse(r.data) as unknown,
-  metadata: JSON.parse(r.metadata) as EventMetadata,
-  recordedAt: r.recorded_at,
-});
 
 function isOutOfMemory(e: unknown): boolean {
   const m = e instanceof Error ? e.message : String(e);
