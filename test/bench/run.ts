@@ -63,7 +63,7 @@ async function rawCeiling(): Promise<number> {
   db.exec(PRAGMAS);
   for (const m of MIGRATIONS) db.exec(m.sql);
   const metaJson = JSON.stringify(meta);
-  const values = Array.from({ length: N_RAW }, (_, i) => [i + 1, `account-${i}`, 1, `raw-${i}`, 'ChargePosted', 1, JSON.stringify(chargeData(i)), metaJson, '2026-11-24T00:00:00.000Z']);
+  const values = Array.from({ length: N_RAW }, (_, i) => [i + 1, `account-${i}`, 1, `raw-${i}`, 'BenchCharged', 1, JSON.stringify(chargeData(i)), metaJson, '2026-11-24T00:00:00.000Z']);
   const st = db.prepare('INSERT INTO events (position, stream_id, stream_position, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?,?,?,?,?,?,?,?,?)');
   const t0 = performance.now();
   db.exec('BEGIN');
@@ -84,7 +84,7 @@ async function batched(ceiling: number): Promise<void> {
     const appends: StreamAppend[] = [];
     for (let i = 0; i < BATCH; i++) {
       const n = b * BATCH + i;
-      appends.push({ streamId: `account-${n}`, expectedVersion: 'no_stream', events: [{ eventId: `batched-${n}`, type: 'ChargePosted', data: chargeData(n), metadata: meta }] });
+      appends.push({ streamId: `account-${n}`, expectedVersion: 'no_stream', events: [{ eventId: `batched-${n}`, type: 'BenchCharged', data: chargeData(n), metadata: meta }] });
     }
     await store.appendMany(appends);
     total += BATCH;
@@ -156,7 +156,7 @@ async function openAndRebuild(): Promise<void> {
     while (written < size) {
       const appends: StreamAppend[] = [];
       for (let i = 0; i < BATCH && written < size; i++, written++) {
-        appends.push({ streamId: `account-${written % accounts}`, expectedVersion: 'any', events: [{ eventId: `big-${written}`, type: written < accounts ? 'AccountOpened' : 'ChargePosted', data: chargeData(written), metadata: meta }] });
+        appends.push({ streamId: `account-${written % accounts}`, expectedVersion: 'any', events: [{ eventId: `big-${written}`, type: written < accounts ? 'BenchOpened' : 'BenchCharged', data: chargeData(written), metadata: meta }] });
       }
       await store.appendMany(appends);
     }
