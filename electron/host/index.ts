@@ -9,6 +9,8 @@ import { loadSqlJs } from '../../domain/eventstore/sqljs/store.js';
 import { openBackend } from '../../domain/open.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { servePort, type HostStatus, type PortLike } from './serve.js';
+import { isReportJob, type ReportReply } from './reportProtocol.js';
+import { runReportJob } from './reports.js';
 
 /** Electron's MessagePortMain and ParentPort, as much of them as the host uses. */
 interface MainPort {
@@ -19,7 +21,7 @@ interface MainPort {
 }
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown; ports: MainPort[] }) => void): void;
-  postMessage(message: HostStatus): void;
+  postMessage(message: HostStatus | ReportReply): void;
 }
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
@@ -56,6 +58,10 @@ backend.then(
 parentPort.on('message', (e) => {
   const kind = (e.data as { kind?: unknown } | null)?.kind;
   if (kind === 'shutdown') return void shutdown();
+  if (isReportJob(e.data)) {
+    const job = e.data;
+    return void backend.then((b) => runReportJob(b, job)).then((reply) => parentPort.postMessage(reply));
+  }
   const port = e.ports[0];
   if (kind === 'connect' && port) void backend.then((b) => servePort(b, adapt(port)));
 });

@@ -4,6 +4,7 @@
  */
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import type { HostStatus } from '../host/serve.js';
+import { isReportReply, type ReportJob, type ReportReply } from '../host/reportProtocol.js';
 import { CH } from './ipc.js';
 
 export interface HostSupervisor {
@@ -11,6 +12,8 @@ export interface HostSupervisor {
   connect(contents: WebContents): void;
   /** Asks the host to close the store cleanly, then waits for it to exit (at most `ms`). */
   stop(ms?: number): Promise<void>;
+  /** Asks the host, which holds the store, to write or render a report (electron/main/reports.ts). */
+  report(job: Omit<ReportJob, 'kind' | 'id'>): Promise<ReportReply>;
 }
 
 export interface HostOptions {
@@ -29,6 +32,8 @@ export function superviseHost(options: HostOptions): HostSupervisor {
   let fatal = false;
   let restarts = 0;
   let startedAt = 0;
+  let nextJob = 1;
+  const jobs = new Map<number, (reply: ReportReply) => void>();
 
   const alive = (wc: WebContents): boolean => !wc.isDestroyed();
 
@@ -50,6 +55,7 @@ export function superviseHost(options: HostOptions): HostSupervisor {
     const proc = utilityProcess.fork(options.entry, [], { serviceName: 'CardOps backend', stdio: 'inherit' });
     child = proc;
     proc.on('message', (m: unknown) => {
+      if (isReportReply(m)) return void jobs.get(m.id)?.(m);
       if (!isStatus(m) || proc !== child) return;
       if (m.kind === 'ready') {
         ready = true;
@@ -64,6 +70,7 @@ export function superviseHost(options: HostOptions): HostSupervisor {
     });
     proc.on('exit', () => {
       if (proc !== child) return;
+      for (const [id, done] of jobs) done({ kind: 'report-done', id, ok: false, code: 'DISCONNECTED', message: 'the CardOps backend stopped while writing the report: export it again' });
       child = null;
       ready = false;
       if (stopping || fatal) return;
@@ -82,6 +89,17 @@ export function superviseHost(options: HostOptions): HostSupervisor {
         wc.once('destroyed', () => clients.delete(wc));
       }
       sendPort(wc);
+    },
+    report(job) {
+      const id = nextJob++;
+      return new Promise<ReportReply>((resolve) => {
+        if (!child || !ready) return resolve({ kind: 'report-done', id, ok: false, code: 'OFFLINE', message: 'the CardOps backend is not running: wait a moment, then try again' });
+        jobs.set(id, (reply) => {
+          jobs.delete(id);
+          resolve(reply);
+        });
+        child.postMessage({ ...job, kind: 'report', id } satisfies ReportJob);
+      });
     },
     async stop(ms = 5000) {
       stopping = true;

@@ -11,6 +11,8 @@ import { DEFAULT_SIZE, loadWindowState, MIN_SIZE, saveWindowState, visibleOn } f
 import { superviseHost, type HostSupervisor } from './host.js';
 import { CH, isTheme, parseSaveRequest, type Theme } from './ipc.js';
 import { buildMenu } from './menu.js';
+import { parseSaveReportRequest } from '../host/reportProtocol.js';
+import { saveReport } from './reports.js';
 import { APP_ORIGIN, registerAppScheme, serveAppProtocol } from './protocol.js';
 import { isTrustedSender } from './sender.js';
 
@@ -82,6 +84,13 @@ function start(): void {
     const r = parseSaveRequest(request);
     if (!r) throw new Error('refused: a save needs a file name and text content');
     return saveFile(r.suggestedName, r.content);
+  });
+  ipcMain.handle(CH.saveReport, async (e, request: unknown) => {
+    if (!trusted(e)) throw new Error('refused: this page is not CardOps');
+    const r = parseSaveReportRequest(request);
+    if (!r) throw new Error('refused: a report needs a ticket, a file name and a format (csv, xlsx or pdf)');
+    if (!host) throw new Error('the CardOps backend is not running: wait a moment, then try again');
+    return saveReport(mainWindow, r, host.report);
   });
 
   refreshMenu();

@@ -10,6 +10,8 @@ export const CH = {
   shell: 'cardops:shell',
   /** renderer → main (invoke): save a text file through a Save dialog. */
   saveFile: 'cardops:save-file',
+  /** renderer → main (invoke): save a charge run's report (a ticket from reports.ticket) through a Save dialog. */
+  saveReport: 'cardops:save-report',
   /** renderer → main: the operator picked a theme. */
   setTheme: 'cardops:set-theme',
 } as const;

@@ -21,6 +21,8 @@ import { writeReconciliation } from '../../domain/reports/reconciliation.js';
 import { ReportTickets, reportTickets } from '../../domain/reports/tickets.js';
 import { summaryHtml } from '../../domain/reports/summary.js';
 import { registerReportCommand } from '../../electron/cli/report.js';
+import { parseSaveReportRequest } from '../../electron/host/reportProtocol.js';
+import { runReportJob } from '../../electron/host/reports.js';
 import { findChromium } from '../../electron/web/pdf.js';
 import { startWebServer, type WebServer } from '../../electron/web/server.js';
 import { removeTempStores, tempStore } from './fixtures/helpers.js';
@@ -307,6 +309,36 @@ describe('download tickets and the browser twin’s route', () => {
     }
     // The registry is the backend's: a ticket issued through it is found through its store.
     expect(reportTickets(backend.store)).toBe(reportTickets(backend.store));
+  });
+});
+
+describe('the desktop app’s report jobs (the backend host’s side)', () => {
+  it('writes the CSV where the Save dialog said, once per ticket; answers a PDF job with the summary HTML', async () => {
+    const t = await super2.call('reports.ticket', { runId: RUN, format: 'csv' });
+    if (!t.ok) throw new Error(t.error.message);
+    const path = join(dir, 'saved.csv');
+    expect(await runReportJob(backend, { kind: 'report', id: 1, ticket: t.value.ticket, format: 'csv', path })).toEqual({ kind: 'report-done', id: 1, ok: true });
+    expect(blocks(readFileSync(path, 'utf8')).lines).toHaveLength(ACCOUNTS);
+    expect(await runReportJob(backend, { kind: 'report', id: 2, ticket: t.value.ticket, format: 'csv', path })).toMatchObject({ ok: false, code: 'TICKET_INVALID' });
+
+    const x = await super2.call('reports.ticket', { runId: RUN, format: 'xlsx' });
+    if (!x.ok) throw new Error(x.error.message);
+    // A ticket for one format does not buy another.
+    expect(await runReportJob(backend, { kind: 'report', id: 3, ticket: x.value.ticket, format: 'pdf' })).toMatchObject({ ok: false, code: 'TICKET_INVALID' });
+
+    const p = await super2.call('reports.ticket', { runId: RUN, format: 'pdf' });
+    if (!p.ok) throw new Error(p.error.message);
+    const reply = await runReportJob(backend, { kind: 'report', id: 4, ticket: p.value.ticket, format: 'pdf' });
+    expect(reply).toMatchObject({ ok: true, id: 4 });
+    expect(reply.ok && reply.html).toContain('Reconciliation report');
+  });
+
+  it('checks what the renderer asks to save: a ticket, a plain file name, a known format', () => {
+    const ticket = 'A'.repeat(43);
+    expect(parseSaveReportRequest({ ticket, suggestedName: '../../etc/passwd', format: 'csv' })).toEqual({ ticket, suggestedName: '_.._etc_passwd', format: 'csv' });
+    expect(parseSaveReportRequest({ ticket, suggestedName: 'r.pdf', format: 'exe' })).toBeNull();
+    expect(parseSaveReportRequest({ ticket: 'short', suggestedName: 'r.csv', format: 'csv' })).toBeNull();
+    expect(parseSaveReportRequest(null)).toBeNull();
   });
 });
 

@@ -34,6 +34,13 @@ export interface SaveFileRequest {
 }
 export type SaveFileResult = { readonly saved: true; readonly path: string } | { readonly saved: false };
 
+/** A charge run's reconciliation report to save: the ticket comes from `reports.ticket`. */
+export interface SaveReportRequest {
+  readonly ticket: string;
+  readonly suggestedName: string;
+  readonly format: 'csv' | 'xlsx' | 'pdf';
+}
+
 /**
  * `window.cardops` in the Electron app: exactly the typed API, plus the few things only the
  * desktop shell can do. The preload implements it (`satisfies CardOpsBridge`).
@@ -44,5 +51,7 @@ export interface CardOpsBridge {
   onState(listener: (state: ConnectionState) => void): () => void;
   onShellCommand(listener: (command: ShellCommand) => void): () => void;
   saveFile(request: SaveFileRequest): Promise<SaveFileResult>;
+  /** Saves a report through a Save dialog; the backend host writes it (a PDF is printed by Electron). */
+  saveReport(request: SaveReportRequest): Promise<SaveFileResult>;
   setTheme(theme: ThemePreference): void;
 }
