@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineCommand } from '../backend/commandDef.js';
 import { executeOne } from '../backend/work.js';
 import { PERIOD_RE } from '../shared/periods.js';
-import { currency, entityId, nonNegativeMinor } from '../shared/schemas.js';
+import { amount, currency, entityId } from '../shared/schemas.js';
 import { freeText } from '../shared/text.js';
 import { chargeRunDecider } from './decider.js';
 import { chargeRunStreamId } from './events.js';
@@ -16,8 +16,10 @@ export const period = z.string().trim().regex(PERIOD_RE, 'a period is YYYY-MM, e
 export const feesSchema = z
   .strictObject({
     feeKind: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a fee kind is lower-case letters, digits and underscores, e.g. monthly_fee').default('monthly_fee'),
-    perCurrency: z.record(currency, nonNegativeMinor).default({}),
-    default: nonNegativeMinor.optional(),
+    // A fee of zero would make every such account fail at run time (a charge must be more than
+    // zero): refuse the plan instead.
+    perCurrency: z.record(currency, amount).default({}),
+    default: amount.optional(),
   })
   .refine((f) => f.default !== undefined || Object.keys(f.perCurrency).length > 0, 'set a fee: a default in minor units, or one per currency');
 
