@@ -22,7 +22,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'plans', label: 'Payment plans', key: 'p', roles: 'any', comingWith: 7, blurb: 'Recurring payments and instalment plans.' },
   { id: 'refunds', label: 'Refunds', key: 'r', roles: 'any', comingWith: 8, blurb: 'Refunds and their approval.' },
   { id: 'orders', label: 'Orders', key: 'o', roles: 'any', comingWith: 8, blurb: 'Orders and split payments.' },
-  { id: 'chargeRuns', label: 'Charge runs', key: 'h', roles: ['supervisor', 'admin'], comingWith: 5, blurb: 'Plan, approve and review the monthly charge run, and export its reconciliation report.' },
+  { id: 'chargeRuns', label: 'Charge runs', key: 'h', roles: ['supervisor', 'admin'], comingWith: null, blurb: 'Plan, approve and review the monthly charge run, and export its reconciliation report.' },
   { id: 'outbox', label: 'Outbox', key: 'x', roles: 'any', comingWith: 7, blurb: 'Messages waiting to leave CardOps, and the ones that failed.' },
   { id: 'operators', label: 'Operators', key: 'u', roles: ['admin'], comingWith: null, blurb: 'Who may sign in, with which role.' },
   { id: 'settings', label: 'Settings', key: 's', roles: ['admin'], comingWith: 'later', blurb: 'Store settings.' },
