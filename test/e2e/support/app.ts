@@ -54,3 +54,23 @@ export async function startTestApp(): Promise<TestApp> {
     },
   };
 }
+
+/** A CardOps on a new, empty store (no operator yet): the app offers its first-run setup. */
+export async function startEmptyTestApp(): Promise<TestApp> {
+  const staticDir = resolveRendererDir();
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`the renderer is not built (${staticDir}): run the e2e tests with \`npm run test:e2e\`, which builds it`);
+  const dir = mkdtempSync(join(tmpdir(), 'cardops-e2e-empty-'));
+  const dbPath = join(dir, 'cardops.db');
+  const backend = await openBackend({ path: dbPath });
+  const server = await startWebServer({ backend, staticDir });
+  return {
+    server,
+    backend,
+    dbPath,
+    async close() {
+      await server.close();
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -12,11 +12,20 @@ export function newBusinessId(prefix: 'DEP' | 'TRF' | 'CHG'): string {
   return `${prefix}-${day}-${randomPart(6)}`;
 }
 
-/** The id suggested for a reissued card: CRD-1 → CRD-1-1, CRD-1-1 → CRD-1-2. */
-export function nextCardId(cardId: string, taken: ReadonlySet<string>): string {
-  const m = /^(.*)-(\d{1,3})$/.exec(cardId);
-  const base = m && m[1] && m[1].includes('-') ? m[1] : cardId;
-  let n = m && base !== cardId ? Number(m[2]) + 1 : 1;
-  while (taken.has(`${base}-${n}`)) n++;
-  return `${base}-${n}`.slice(0, 64);
+/**
+ * The id suggested for a reissued card: the first card of the chain of replacements, then -1,
+ * -2…: CRD-7 → CRD-7-1; CRD-7-1 (which replaces CRD-7) → CRD-7-2. Never an id already taken.
+ */
+export function nextCardId(card: { readonly cardId: string; readonly replaces: string | null }, cards: ReadonlyMap<string, { readonly replaces: string | null }>): string {
+  let root = card.cardId;
+  let replaces = card.replaces;
+  const seen = new Set([root]);
+  while (replaces && !seen.has(replaces)) {
+    root = replaces;
+    seen.add(root);
+    replaces = cards.get(root)?.replaces ?? null;
+  }
+  let n = 1;
+  while (cards.has(`${root}-${n}`)) n++;
+  return `${root.slice(0, 60)}-${n}`;
 }
