@@ -108,7 +108,7 @@ describe('the monthly charge run', () => {
     const why = planner.getByRole('note').filter({ hasText: 'You planned this run, so you cannot approve it' });
     await until(() => why.isVisible(), 'the four-eyes note');
     expect(await planner.getByRole('button', { name: 'Approve run' }).isDisabled()).toBe(true);
-    expect(await planner.getByText('Waiting for approval', { exact: true }).first().isVisible()).toBe(true);
+    expect(await planner.getByText('To approve', { exact: true }).first().isVisible()).toBe(true);
     await checkScreen(planner, 'chargeruns-approve-planner');
     // The backend refuses it too, whatever the page shows.
     const refused = await (await signedIn(app, 'super1')).call('commands.execute', { command: { type: 'ApproveChargeRun', runId } });
@@ -119,7 +119,7 @@ describe('the monthly charge run', () => {
     await nav(approver).getByRole('button', { name: 'Charge runs' }).click();
     const row = approver.getByRole('table', { name: 'Charge runs' }).getByRole('row', { name: new RegExp(runId) });
     await until(() => row.isVisible(), 'the run in the list');
-    expect(await row.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['November 2026', 'Waiting for approval', 'super1']));
+    expect(await row.getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['2026-11', 'To approve', 'super1']));
     await checkScreen(approver, 'chargeruns-list');
     await openRun(approver, runId);
     await checkScreen(approver, 'chargeruns-approve');

@@ -8,7 +8,7 @@ export interface Tone {
 }
 
 const STATUS: Readonly<Record<string, Tone>> = {
-  planned: { label: 'Waiting for approval', tone: 'cr-tone-warn' },
+  planned: { label: 'To approve', tone: 'cr-tone-warn' },
   approved: { label: 'Approved', tone: 'cr-tone-accent' },
   running: { label: 'Running', tone: 'cr-tone-accent' },
   paused: { label: 'Paused', tone: 'cr-tone-warn' },
