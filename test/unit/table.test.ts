@@ -59,14 +59,24 @@ describe('a table query', () => {
   });
 
   it('is made fit for the table: an unknown sort, filter or page size starts over on page 1', () => {
-    const rules = { defaultSort: { id: 'operatorId', desc: false }, sortable: ['operatorId', 'role'], filterKeys: ['role'], pageSizes: [25, 50], defaultPageSize: 50 };
-    const onPage2 = nextPageOf(start, 'a', 25);
+    const rules = { scope: 's', defaultSort: { id: 'operatorId', desc: false }, sortable: ['operatorId', 'role'], filterKeys: ['role'], pageSizes: [25, 50], defaultPageSize: 50 };
+    const onPage2 = nextPageOf({ ...start, scope: 's' }, 'a', 25);
     expect(fitQuery(onPage2, rules)).toBe(onPage2);
     const gone = fitQuery({ ...onPage2, sort: { id: 'dropped', desc: true } }, rules);
     expect(gone.sort).toEqual({ id: 'operatorId', desc: false });
     expect(gone.pages).toHaveLength(1);
     expect(fitQuery({ ...onPage2, filters: { color: 'red', role: 'agent' } }, rules).filters).toEqual({ role: 'agent' });
     expect(fitQuery({ ...onPage2, pageSize: 1000 }, rules)).toMatchObject({ pageSize: 50, pages: [{ after: null, offset: 0 }] });
+  });
+
+  it('is not used by a different table under the same key: that one starts afresh', () => {
+    const rules = { scope: 'pending', defaultSort: { id: 'openedAt', desc: false }, sortable: ['openedAt'], filterKeys: [], pageSizes: [25, 50], defaultPageSize: 50 };
+    const other = nextPageOf({ ...start, sort: { id: 'openedAt', desc: true }, search: 'x', scope: 'all' }, 'a', 25);
+    expect(fitQuery(other, rules)).toEqual(initialQuery({ id: 'openedAt', desc: false }, 50, 'pending'));
+    expect(fitQuery({ ...start, scope: undefined }, rules).scope).toBe('pending');
+    expect(sameQuery({ ...start, scope: 'a' }, { ...start, scope: 'b' })).toBe(false);
+    expect(parseQuery({ ...start, scope: 'a' })?.scope).toBe('a');
+    expect(parseQuery({ ...start, scope: 5 })).toBeNull();
   });
 });
 

@@ -74,12 +74,18 @@ export interface TableQuery {
   readonly pages: readonly PageMark[];
   /** Pages appended to the current one with "Load more". */
   readonly more: number;
+  /**
+   * What the table was when it made this query (its default sort, filters and sortable
+   * columns): a table that mounts under the same key but differs starts afresh rather than on
+   * another table's page.
+   */
+  readonly scope?: string;
 }
 
 export const FIRST_PAGE: PageMark = { after: null, offset: 0 };
 
-export function initialQuery(sort: SortState, pageSize: number): TableQuery {
-  return { sort: { id: sort.id, desc: sort.desc }, search: '', filters: {}, pageSize, pages: [FIRST_PAGE], more: 0 };
+export function initialQuery(sort: SortState, pageSize: number, scope?: string): TableQuery {
+  return { sort: { id: sort.id, desc: sort.desc }, search: '', filters: {}, pageSize, pages: [FIRST_PAGE], more: 0, ...(scope === undefined ? {} : { scope }) };
 }
 
 /** The page the query is on (the last of `pages`). */
@@ -103,7 +109,7 @@ export function queryParams(q: TableQuery, after: string | null = currentMark(q)
 export const queryKey = (q: TableQuery): string => JSON.stringify([queryParams(q), q.pages.length, currentMark(q).offset, q.more]);
 
 export function sameQuery(a: TableQuery, b: TableQuery): boolean {
-  return a.search === b.search && queryKey(a) === queryKey(b) && JSON.stringify(a.pages) === JSON.stringify(b.pages);
+  return a.search === b.search && a.scope === b.scope && queryKey(a) === queryKey(b) && JSON.stringify(a.pages) === JSON.stringify(b.pages);
 }
 
 /** The same filters, sort and size, back on the first page. */
@@ -119,6 +125,8 @@ export const nextPageOf = (q: TableQuery, next: string, loaded: number): TableQu
 export const previousPageOf = (q: TableQuery): TableQuery => (q.pages.length < 2 ? { ...q, more: 0 } : { ...q, pages: q.pages.slice(0, -1), more: 0 });
 
 export interface QueryRules {
+  /** See TableQuery.scope. */
+  readonly scope: string;
   readonly defaultSort: SortState;
   /** Column ids the table may sort by. */
   readonly sortable: readonly string[];
@@ -129,9 +137,11 @@ export interface QueryRules {
 
 /**
  * A query made fit for this table: one restored from an older history entry or from another
- * version of the screen may name a column or filter that is gone, or a page size not offered.
+ * version of the screen may name a column or filter that is gone, or a page size not offered;
+ * one made by a different table under the same key is not used at all.
  */
 export function fitQuery(q: TableQuery, rules: QueryRules): TableQuery {
+  if (q.scope !== rules.scope) return initialQuery(rules.defaultSort, rules.defaultPageSize, rules.scope);
   const sort = rules.sortable.includes(q.sort.id) ? q.sort : rules.defaultSort;
   const filters = Object.fromEntries(Object.entries(q.filters).filter(([k, v]) => rules.filterKeys.includes(k) && v !== ''));
   const pageSize = rules.pageSizes.includes(q.pageSize) ? q.pageSize : rules.defaultPageSize;
@@ -151,7 +161,8 @@ const isShortString = (v: unknown, max: number): v is string => typeof v === 'st
 
 export function parseQuery(v: unknown): TableQuery | null {
   if (!isRecord(v)) return null;
-  const { sort, search, filters, pageSize, pages, more } = v;
+  const { sort, search, filters, pageSize, pages, more, scope } = v;
+  if (!(scope === undefined || isShortString(scope, 2000))) return null;
   if (!isRecord(sort) || !isShortString(sort.id, 200) || sort.id === '' || typeof sort.desc !== 'boolean') return null;
   if (!isShortString(search, 200) || !isRecord(filters) || !Object.values(filters).every((f) => isShortString(f, 200))) return null;
   if (!isCount(pageSize, MAX_PAGE_SIZE) || pageSize < 1 || !isCount(more, MAX_LOADED_ROWS)) return null;
@@ -162,7 +173,7 @@ export function parseQuery(v: unknown): TableQuery | null {
     marks.push({ after: p.after, offset: p.offset });
   }
   if (marks[0]?.after !== null) return null;
-  return { sort: { id: sort.id, desc: sort.desc }, search, filters: { ...(filters as Record<string, string>) }, pageSize, pages: marks, more };
+  return { sort: { id: sort.id, desc: sort.desc }, search, filters: { ...(filters as Record<string, string>) }, pageSize, pages: marks, more, ...(scope === undefined ? {} : { scope }) };
 }
 
 /** What a history entry holds: the screen and every table's query, for the operator who made it. */
