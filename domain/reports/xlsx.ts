@@ -21,6 +21,15 @@ const moneyFormat = (currency: string): string => {
 /** The amount as a number Excel can add up. Exact for any amount below 2^53 / 10^digits. */
 const major = (minor: number, currency: string): number => Number(decimal(minor, currency));
 
+/** The streams a streamed worksheet writes into (exceljs's StreamBuf keeps them as `pipes`). */
+function compressors(sheet: ExcelJS.Worksheet): Writable[] {
+  const pipes = (sheet as unknown as { stream?: { pipes?: unknown } }).stream?.pipes;
+  return Array.isArray(pipes) ? pipes.filter((p): p is Writable => typeof (p as Writable | null)?.write === 'function') : [];
+}
+
+/** Node's streams say so in writableNeedDrain; the readable-stream package that archiver uses, in its state. */
+const needsDrain = (w: Writable): boolean => w.writableNeedDrain ?? (w as unknown as { _writableState?: { needDrain?: boolean } })._writableState?.needDrain === true;
+
 /** A cell that Excel would read as a formula stays text: a leading quote, as in the CSV. */
 const text = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
@@ -64,7 +73,9 @@ export async function writeXlsx(run: ChargeRunRow, pages: AsyncIterable<readonly
       if (l.currency) row.getCell(3).numFmt = moneyFormat(l.currency);
       row.commit();
     }
-    // The zip is piped to `out`: wait when it is full rather than buffer the report in memory.
+    // exceljs writes rows on to the zip's compressor without waiting for it, so wait here
+    // whenever the compressor or `out` is full, rather than buffer the report in memory.
+    for (const p of compressors(lines)) if (needsDrain(p)) await drained(p, out);
     if (out.writableNeedDrain) await drained(out, out);
   }
   lines.commit();
