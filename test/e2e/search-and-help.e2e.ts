@@ -80,7 +80,7 @@ describe('? shortcut help', () => {
     await page.keyboard.press('?');
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect.poll(() => help.isVisible()).toBe(true);
-    expect(await help.getByRole('row', { name: /Search: screens, operators/ }).count()).toBe(1);
+    expect(await help.getByRole('row', { name: /Search: accounts, cards, screens/ }).count()).toBe(1);
     await checkScreen(page, 'shortcut-help');
     await page.keyboard.press('Escape');
     await expect.poll(() => help.isVisible()).toBe(false);

@@ -10,7 +10,7 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
   {
     group: 'Anywhere',
     items: [
-      { keys: ['Ctrl', 'K'], what: 'Search: screens, operators' },
+      { keys: ['Ctrl', 'K'], what: 'Search: accounts, cards, screens (and operators, for admins)' },
       { keys: ['?'], what: 'This list of shortcuts' },
       { keys: ['/'], what: 'Search the table on screen' },
       { keys: ['Ctrl', 'E'], what: 'Export the table on screen (CSV)' },
