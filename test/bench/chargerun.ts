@@ -20,7 +20,7 @@ import { openStore } from '../../domain/open.js';
 const quick = process.argv.includes('--quick');
 const SIZES = quick ? [10_000, 100_000] : [100_000, 1_000_000];
 const NAIVE_SAMPLE = quick ? 500 : 2_000;
-const BATCH = 2_000;
+const BATCH = 10_000; // the backend's default
 const dir = mkdtempSync(join(tmpdir(), 'cardops-bench-run-'));
 const silent = (): void => {};
 
