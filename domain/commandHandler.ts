@@ -1,10 +1,14 @@
 /**
- * Runs one command through a decider against one stream: load the stream, fold its events, decide,
- * append with the version that was read. If another writer got there first the append is a
- * conflict and, the decision being a pure function of the state, it is safe to decide again.
+ * Running a command: load the streams it needs, decide, append with the versions that were
+ * read, and on a conflict decide again from fresh state (safe: deciding is pure). It is one
+ * unit of work (domain/unitOfWork.ts), so a command that touches several streams is atomic too.
+ *
+ * A command id already stored on the primary stream answers "no change": the same command sent
+ * twice (a retry after a lost answer) stores nothing the second time.
  */
 import { isRefusal, type Decider, type DomainEvent, type Refusal } from './decider.js';
-import { ConcurrencyError, type EventMetadata, type EventStore, type StoredEvent } from './eventstore/types.js';
+import type { EventMetadata, EventStore, StoredEvent } from './eventstore/types.js';
+import { runUnitOfWork, type UnitOfWork } from './unitOfWork.js';
 
 export interface CommandContext {
   readonly metadata: EventMetadata;
@@ -14,38 +18,28 @@ export interface CommandContext {
 
 export type Handled = { readonly ok: true; readonly events: readonly StoredEvent[] } | { readonly ok: false; readonly refusal: Refusal };
 
-/**
- * Event ids are derived from the command id, so the same command sent twice (a retry after a
- * lost answer) stores nothing the second time.
- */
-export const eventIdFor = (commandId: string, index: number): string => `${commandId}:${index}`;
+export { eventIdFor } from './unitOfWork.js';
 
-export async function handleCommand<C, E extends DomainEvent, S>(
-  store: EventStore,
-  decider: Decider<C, E, S>,
-  streamId: string,
-  command: C,
-  ctx: CommandContext,
-): Promise<Handled> {
-  const retries = ctx.retries ?? 3;
-  for (let attempt = 0; ; attempt++) {
-    // A repeat of a command that was already stored: answer as the first time did, with no new event.
-    const { version, events } = await store.readStream(streamId);
-    if (events.some((e) => e.metadata.commandId === ctx.metadata.commandId)) return { ok: true, events: [] };
-    const state = events.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), decider.initialState());
-    const decision = decider.decide(command, state);
-    if (isRefusal(decision)) return { ok: false, refusal: decision };
-    if (!decision.length) return { ok: true, events: [] };
-    try {
-      const result = await store.append(
-        streamId,
-        decision.map((e, i) => ({ eventId: eventIdFor(ctx.metadata.commandId, i), type: e.type, data: e.data, metadata: ctx.metadata })),
-        { expectedVersion: version },
-      );
-      return { ok: true, events: result.events };
-    } catch (e) {
-      if (e instanceof ConcurrencyError && attempt < retries) continue;
-      throw e;
-    }
-  }
+/** The general form: `work` decides against any streams and may return a refusal. */
+export async function handleWork(store: EventStore, primaryStream: string, ctx: CommandContext, work: (uow: UnitOfWork) => Promise<Refusal | void>): Promise<Handled> {
+  let repeat = false;
+  const r = await runUnitOfWork(
+    store,
+    ctx.metadata,
+    async (uow) => {
+      repeat = await uow.alreadyDone(primaryStream);
+      if (!repeat) return work(uow);
+    },
+    ctx.retries,
+  );
+  if (repeat) return { ok: true, events: [] };
+  return r.ok ? { ok: true, events: r.events } : { ok: false, refusal: r.refusal };
+}
+
+/** One command against one stream. */
+export function handleCommand<C, E extends DomainEvent, S>(store: EventStore, decider: Decider<C, E, S>, streamId: string, command: C, ctx: CommandContext): Promise<Handled> {
+  return handleWork(store, streamId, ctx, async (uow) => {
+    const d = await uow.decide(streamId, decider, command);
+    if (isRefusal(d)) return d;
+  });
 }

@@ -10,6 +10,9 @@
 import { isRefusal, type Decider, type Decision, type DomainEvent, type Refusal } from './decider.js';
 import { ConcurrencyError, type EventMetadata, type EventStore, type NewEvent, type StoredEvent } from './eventstore/types.js';
 
+/** Event ids derive from the command id: `<commandId>:<n>`. */
+export const eventIdFor = (commandId: string, index: number): string => `${commandId}:${index}`;
+
 interface Tracked {
   version: number;
   state: unknown;
@@ -55,7 +58,7 @@ export class UnitOfWork {
     const metadata = causedBy ? { ...this.metadata, causationId: causedBy } : this.metadata;
     const out: (E & { eventId: string })[] = [];
     for (const e of decision) {
-      const eventId = decider.eventKey?.(e) ?? `${this.metadata.commandId}:${this.counter}`;
+      const eventId = decider.eventKey?.(e) ?? eventIdFor(this.metadata.commandId, this.counter);
       this.counter++;
       this.pending.push({ streamId, event: { eventId, type: e.type, data: e.data, metadata } });
       tracked.state = tracked.evolve(tracked.state, e);

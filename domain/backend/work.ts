@@ -1,10 +1,10 @@
 /** Running a command through a unit of work, with the process-manager reactions it sets off. */
-import type { Handled } from '../commandHandler.js';
+import { handleWork, type Handled } from '../commandHandler.js';
 import type { Decider, DomainEvent, Refusal } from '../decider.js';
 import { isRefusal } from '../decider.js';
 import { react, type ReactionPorts } from '../authorizations/processManager.js';
 import { readSettings } from '../settings/projection.js';
-import { runUnitOfWork, type UnitOfWork } from '../unitOfWork.js';
+import type { UnitOfWork } from '../unitOfWork.js';
 import type { CommandEnv } from './commandDef.js';
 import type { CardOpsStore } from './store.js';
 
@@ -22,18 +22,11 @@ export async function reactionPorts(store: CardOpsStore): Promise<ReactionPorts>
  */
 export async function execute(env: CommandEnv, primaryStream: string, work: (uow: UnitOfWork) => Promise<Refusal | readonly (DomainEvent & { eventId: string })[]>): Promise<Handled> {
   const ports = await reactionPorts(env.store);
-  let repeat = false;
-  const r = await runUnitOfWork(env.store, env.metadata, async (uow) => {
-    if (await uow.alreadyDone(primaryStream)) {
-      repeat = true;
-      return;
-    }
+  return handleWork(env.store, primaryStream, env, async (uow) => {
     const decided = await work(uow);
     if (isRefusal(decided)) return decided;
     return react(uow, ports, decided);
   });
-  if (repeat) return { ok: true, events: [] };
-  return r.ok ? { ok: true, events: r.events } : { ok: false, refusal: r.refusal };
 }
 
 /** One command against one stream, plus its reactions. */
