@@ -40,7 +40,8 @@ const money = (totals: Readonly<Record<string, number>>): string =>
 
 async function exec(conn: Connection, command: Record<string, unknown>): Promise<void> {
   const r = await conn.call('commands.execute', { command });
-  if (!r.ok) throw new CliError(r.error.code === 'FORBIDDEN' || r.error.code === 'VALIDATION_FAILED' ? EXIT.refused : EXIT.refused, r.error);
+  // Any refusal of a charge-run command (rules, role, input) is exit code 3.
+  if (!r.ok) throw new CliError(EXIT.refused, r.error);
 }
 
 async function show(conn: Connection, runId: string, json: boolean | undefined): Promise<void> {
@@ -67,6 +68,12 @@ async function show(conn: Connection, runId: string, json: boolean | undefined):
 }
 
 export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDeps): void {
+  /** Finds the store (or says there is none) and runs `fn` on a connection, as `as` or read-only. */
+  const onStore = <T>(o: Common, fn: (conn: Connection) => Promise<T>, options?: { batchSize?: number }): Promise<T> => {
+    const path = deps.dbPath(o);
+    deps.requireStore(path);
+    return deps.withConnection(path, o.as, fn, options);
+  };
   const cr = program.command('charge-run').description('plan, approve and execute the monthly charge run');
   const db = () => new Option('--db <path>', "the store file (default: $CARDOPS_DB, else the desktop app's data file)");
   const as = () => new Option('--as <operator>', 'act as this operator (password from $CARDOPS_PASSWORD or a prompt)');
@@ -83,10 +90,8 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
     .option('--run <id>', 'the run id (default: generated)')
     .addOption(json())
     .action(async (o: Common & { period: string; fee: { default?: number; perCurrency: Record<string, number> }; kind: string; run?: string }) => {
-      const path = deps.dbPath(o);
-      deps.requireStore(path);
       const runId = o.run ?? `run-${o.period}-${randomUUID().slice(0, 8)}`;
-      await deps.withConnection(path, o.as, async (conn) => {
+      await onStore(o, async (conn) => {
         await exec(conn, { type: 'PlanChargeRun', runId, period: o.period, fees: { feeKind: o.kind, ...o.fee } });
         const r = await conn.call('chargeRuns.get', { runId });
         if (!r.ok) throw new CliError(EXIT.failure, r.error);
@@ -111,9 +116,7 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
     .addOption(run())
     .addOption(json())
     .action(async (o: Common & { run: string }) => {
-      const path = deps.dbPath(o);
-      deps.requireStore(path);
-      await deps.withConnection(path, o.as, async (conn) => {
+      await onStore(o, async (conn) => {
         await exec(conn, { type: 'ApproveChargeRun', runId: o.run });
         if (o.json) printJson({ ok: true, runId: o.run, status: 'approved' });
         else process.stdout.write(`Approved charge run ${o.run}.\n`);
@@ -129,11 +132,8 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
       .option('--batch-size <n>', 'accounts per batch (default 10000)', positive('--batch-size'))
       .addOption(json())
       .action(async (o: Common & { run: string; batchSize?: number }) => {
-        const path = deps.dbPath(o);
-        deps.requireStore(path);
-        await deps.withConnection(
-          path,
-          o.as,
+        await onStore(
+          o,
           async (conn) => {
             const bar = progressBar(`Charge run ${o.run}`);
             const off = conn.onPush((p) => {
@@ -158,9 +158,7 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
     .addOption(run())
     .addOption(json())
     .action(async (o: Common & { run: string }) => {
-      const path = deps.dbPath(o);
-      deps.requireStore(path);
-      await deps.withConnection(path, o.as, async (conn) => {
+      await onStore(o, async (conn) => {
         const r = await conn.call('chargeRuns.wait', { runId: o.run, retryFailed: true });
         if (!r.ok) throw new CliError(r.error.code === 'RUN_STATE' ? EXIT.refused : EXIT.failure, r.error);
         await show(conn, o.run, o.json);
@@ -173,9 +171,7 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
     .addOption(run())
     .addOption(json())
     .action(async (o: Common & { run: string }) => {
-      const path = deps.dbPath(o);
-      deps.requireStore(path);
-      await deps.withConnection(path, undefined, (conn) => show(conn, o.run, o.json));
+      await onStore({ ...o, as: undefined }, (conn) => show(conn, o.run, o.json));
     });
 
   for (const verb of ['pause', 'cancel'] as const) {
@@ -187,9 +183,7 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
       .option('--reason <text>', 'why (cancel)')
       .addOption(json())
       .action(async (o: Common & { run: string; reason?: string }) => {
-        const path = deps.dbPath(o);
-        deps.requireStore(path);
-        await deps.withConnection(path, o.as, async (conn) => {
+        await onStore(o, async (conn) => {
           await exec(conn, verb === 'pause' ? { type: 'PauseChargeRun', runId: o.run } : { type: 'CancelChargeRun', runId: o.run, ...(o.reason ? { reason: o.reason } : {}) });
           if (o.json) printJson({ ok: true, runId: o.run, status: verb === 'pause' ? 'paused' : 'cancelled' });
           else process.stdout.write(`Charge run ${o.run}: ${verb === 'pause' ? 'paused' : 'cancelled'}.\n`);
