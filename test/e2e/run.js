@@ -3,7 +3,7 @@
 // is missing or older than its sources, then runs the e2e project (test/e2e/*.e2e.ts) with
 // vitest. Each test file seeds its own store and starts its own browser-twin server.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,12 +49,32 @@ if (!chromium) {
 const outputs = ['out/renderer/index.html', 'out/main/index.js', 'out/main/host.js', 'out/preload/index.cjs'].map((p) => join(root, p));
 const inputs = ['renderer', 'electron/main', 'electron/host', 'electron/preload', 'electron/platform', 'electron/web', 'domain', 'electron.vite.config.ts', 'package.json'];
 const sources = Math.max(...inputs.map((p) => newest(join(root, p))));
-if (outputs.some((p) => !existsSync(p) || statSync(p).mtimeMs < sources)) {
-  process.stdout.write('Building the app (out/ is missing or older than its sources)…\n');
-  const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    process.stderr.write('The renderer build failed (see above).\n');
-    process.exit(r.status ?? 1);
+const stale = () => outputs.some((p) => !existsSync(p) || statSync(p).mtimeMs < sources);
+if (stale()) {
+  // Two runs at once (two terminals) must not build into out/ together: the first takes a lock
+  // folder, the other waits for it and then builds only if out/ is still stale.
+  const lock = join(root, '.e2e-build.lock');
+  const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      else sleep(500);
+    }
+  }
+  try {
+    if (stale()) {
+      process.stdout.write('Building the app (out/ is missing or older than its sources)…\n');
+      const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+      if (r.status !== 0) {
+        process.stderr.write('The renderer build failed (see above).\n');
+        process.exit(r.status ?? 1);
+      }
+    }
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
