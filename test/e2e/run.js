@@ -70,6 +70,7 @@ if (stale()) {
       const r = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
       if (r.status !== 0) {
         process.stderr.write('The renderer build failed (see above).\n');
+        rmSync(lock, { recursive: true, force: true });
         process.exit(r.status ?? 1);
       }
     }
