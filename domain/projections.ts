@@ -5,7 +5,8 @@ import { authorizationsProjection } from './authorizations/projection.js';
 import { cardsProjection } from './cards/projection.js';
 import { chargeRunsProjection } from './chargeruns/projection.js';
 import { operatorsProjection } from './operators/projection.js';
+import { outboxProjection } from './outbox/projection.js';
 import { settingsProjection } from './settings/projection.js';
 import { systemProjection } from './system/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, outboxProjection];
