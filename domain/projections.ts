@@ -8,5 +8,6 @@ import { operatorsProjection } from './operators/projection.js';
 import { outboxProjection } from './outbox/projection.js';
 import { settingsProjection } from './settings/projection.js';
 import { systemProjection } from './system/projection.js';
+import { refundsProjection } from './refunds/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, outboxProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, outboxProjection, refundsProjection];

@@ -1,6 +1,6 @@
 import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
 import { formatMoney } from '../shared/money.js';
-import { availableCredit, type AccountEvent, type AccountState, type PostingIds } from './events.js';
+import { availableCredit, refundPostingId, type AccountEvent, type AccountState, type PostingIds } from './events.js';
 
 export type AccountCommand =
   | { readonly type: 'OpenAccount'; readonly accountId: string; readonly holderName: string; readonly currency: string; readonly creditLimit: number }
@@ -11,7 +11,11 @@ export type AccountCommand =
   | { readonly type: 'PostCharge'; readonly accountId: string; readonly chargeId: string; readonly amount: number; readonly description: string; readonly authorizationId: string }
   | { readonly type: 'SettleAuthorizedCharge'; readonly accountId: string; readonly authorizationId: string }
   | { readonly type: 'ReleaseAuthorization'; readonly accountId: string; readonly authorizationId: string }
-  | { readonly type: 'CloseAccount'; readonly accountId: string; readonly reason: string };
+  | { readonly type: 'CloseAccount'; readonly accountId: string; readonly reason: string }
+  /** From an approved refund (domain/refunds): `amount` in the account's currency. */
+  | { readonly type: 'PostRefund'; readonly accountId: string; readonly refundId: string; readonly chargeId: string; readonly amount: number; readonly reason: string }
+  /** From an overpaid order (domain/orders): `creditId` is the posting id. */
+  | { readonly type: 'AddPrepaidCredit'; readonly accountId: string; readonly creditId: string; readonly source: string; readonly amount: number; readonly currency: string };
 
 const NO_POSTINGS: PostingIds = { has: () => false };
 export const initialState = (): AccountState => ({ status: 'none' });
@@ -49,12 +53,26 @@ export function evolve(state: AccountState, event: AccountEvent): AccountState {
       const { at, by } = event as { at?: string; by?: string };
       return { ...state, status: 'closed', ...(at ? { closedAt: at } : {}), ...(by ? { closedBy: by } : {}) };
     }
+    case 'RefundPosted':
+      return { ...state, balance: state.balance + event.data.amount, postings: withPosting(state.postings, refundPostingId(event.data.refundId)) };
+    case 'PrepaidCreditAdded':
+      return { ...state, balance: state.balance + event.data.amount, prepaidCredit: (state.prepaidCredit ?? 0) + event.data.amount, postings: withPosting(state.postings, event.data.creditId) };
+    case 'PrepaidCreditApplied':
+      return { ...state, prepaidCredit: (state.prepaidCredit ?? 0) - event.data.amount };
     default:
       return assertNever(event);
   }
 }
 
 const money = (amount: number, currency: string): string => formatMoney({ amount, currency });
+
+/** A charge spends the prepaid credit first: the part it covers is recorded with the charge. */
+function spendCredit(state: { accountId: string; currency: string; prepaidCredit?: number }, chargeId: string, amount: number): AccountEvent[] {
+  const credit = state.prepaidCredit ?? 0;
+  if (credit <= 0) return [];
+  const used = Math.min(credit, amount);
+  return [{ type: 'PrepaidCreditApplied', data: { accountId: state.accountId, chargeId, amount: used, currency: state.currency, remaining: credit - used } }];
+}
 
 export function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent> {
   const c = command;
@@ -101,7 +119,7 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       const bad = positive(c.amount);
       if (bad) return bad;
       const available = availableCredit(state);
-      if (c.amount <= available) return [{ type: 'ChargePosted', data: { accountId: id, chargeId: c.chargeId, amount: c.amount, currency: state.currency, description: c.description } }];
+      if (c.amount <= available) return [{ type: 'ChargePosted', data: { accountId: id, chargeId: c.chargeId, amount: c.amount, currency: state.currency, description: c.description } }, ...spendCredit(state, c.chargeId, c.amount)];
       return [
         {
           type: 'CreditAuthorizationRequired',
@@ -115,6 +133,7 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       if (!p || p.authorizationId !== c.authorizationId) return []; // already settled or released: nothing twice
       return [
         { type: 'ChargePosted', data: { accountId: id, chargeId: p.chargeId, amount: p.amount, currency: state.currency, description: p.description, authorizationId: p.authorizationId } },
+        ...spendCredit(state, p.chargeId, p.amount),
         { type: 'AccountUnfrozen', data: { accountId: id, authorizationId: p.authorizationId, outcome: 'approved' } },
       ];
     }
@@ -128,6 +147,21 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       if (state.pending) return refuse('AUTHORIZATION_OPEN', `account ${id} has authorisation ${state.pending.authorizationId} open: it can be closed once a supervisor decides it`);
       if (state.balance !== 0) return refuse('BALANCE_NOT_ZERO', `account ${id} has a balance of ${money(state.balance, state.currency)}: it can be closed only at zero`);
       return [{ type: 'AccountClosed', data: { accountId: id, reason: c.reason } }];
+    case 'PostRefund': {
+      if (state.postings.has(refundPostingId(c.refundId))) return [];
+      if (state.status === 'closed') return closed();
+      const bad = positive(c.amount);
+      if (bad) return bad;
+      return [{ type: 'RefundPosted', data: { accountId: id, refundId: c.refundId, chargeId: c.chargeId, amount: c.amount, currency: state.currency, reason: c.reason } }];
+    }
+    case 'AddPrepaidCredit': {
+      if (state.postings.has(c.creditId)) return [];
+      if (state.status === 'closed') return closed();
+      const bad = positive(c.amount);
+      if (bad) return bad;
+      if (c.currency !== state.currency) return refuse('CURRENCY_MISMATCH', `account ${id} is in ${state.currency}, the credit is in ${c.currency}: prepaid credit is kept in the account's currency`);
+      return [{ type: 'PrepaidCreditAdded', data: { accountId: id, creditId: c.creditId, source: c.source, amount: c.amount, currency: state.currency } }];
+    }
     default:
       return assertNever(c);
   }
@@ -149,6 +183,12 @@ export function eventKey(e: AccountEvent): string | undefined {
       return postingEventId(e.data.accountId, e.data.chargeId);
     case 'ChargePosted':
       return `${postingEventId(e.data.accountId, e.data.chargeId)}${e.data.authorizationId ? ':settled' : ''}`;
+    case 'RefundPosted':
+      return postingEventId(e.data.accountId, refundPostingId(e.data.refundId));
+    case 'PrepaidCreditAdded':
+      return postingEventId(e.data.accountId, e.data.creditId);
+    case 'PrepaidCreditApplied':
+      return `${postingEventId(e.data.accountId, e.data.chargeId)}:credit`;
     default:
       return undefined;
   }

@@ -27,7 +27,13 @@ export type AccountEvent =
     }
   | { readonly type: 'AccountFrozen'; readonly data: { readonly accountId: string; readonly authorizationId: string } }
   | { readonly type: 'AccountUnfrozen'; readonly data: { readonly accountId: string; readonly authorizationId: string; readonly outcome: 'approved' | 'denied' } }
-  | { readonly type: 'AccountClosed'; readonly data: { readonly accountId: string; readonly reason: string } };
+  | { readonly type: 'AccountClosed'; readonly data: { readonly accountId: string; readonly reason: string } }
+  /** A refund of one of the account's charges (domain/refunds), credited as its own posting. */
+  | { readonly type: 'RefundPosted'; readonly data: { readonly accountId: string; readonly refundId: string; readonly chargeId: string; readonly amount: number; readonly currency: string; readonly reason: string } }
+  /** Prepaid credit (an order's overpayment, domain/orders): it raises the balance and is spent by later charges first. */
+  | { readonly type: 'PrepaidCreditAdded'; readonly data: { readonly accountId: string; readonly creditId: string; readonly source: string; readonly amount: number; readonly currency: string } }
+  /** The part of a charge that the prepaid credit paid: the charge uses the credit before anything else. */
+  | { readonly type: 'PrepaidCreditApplied'; readonly data: { readonly accountId: string; readonly chargeId: string; readonly amount: number; readonly currency: string; readonly remaining: number } };
 
 export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = [
   'AccountOpened',
@@ -39,6 +45,9 @@ export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = [
   'AccountFrozen',
   'AccountUnfrozen',
   'AccountClosed',
+  'RefundPosted',
+  'PrepaidCreditAdded',
+  'PrepaidCreditApplied',
 ];
 
 /** Posting ids the state knows of. A full fold knows all; a batch loader may know only those its commands ask about. */
@@ -59,6 +68,8 @@ export type AccountState =
       /** Authorisations denied so far: an account with none is in good standing. */
       readonly deniedCount: number;
       readonly postings: PostingIds;
+      /** Prepaid credit not yet spent by a charge (absent: none). */
+      readonly prepaidCredit?: number;
       readonly closedAt?: string;
       readonly closedBy?: string;
     };
@@ -68,3 +79,6 @@ export const availableCredit = (s: { creditLimit: number; balance: number }): nu
 
 /** A charge's authorisation id: charge ids are unique per account only, so the account is part of it. */
 export const authorizationIdFor = (accountId: string, chargeId: string): string => `${accountId}-${chargeId}`;
+
+/** A refund's posting id: the colon keeps it apart from every id people type (entity ids have none). */
+export const refundPostingId = (refundId: string): string => `refund:${refundId}`;

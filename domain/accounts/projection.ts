@@ -6,7 +6,7 @@ import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
  * stream version, so that a batch can load thousands of account states in one query.
  */
 /** Postings only move the balance: within a batch they add up per account into one update. */
-const DELTA: Readonly<Record<string, 1 | -1>> = { DepositReceived: 1, TransferReceived: 1, TransferSent: -1, ChargePosted: -1 };
+const DELTA: Readonly<Record<string, 1 | -1>> = { DepositReceived: 1, TransferReceived: 1, TransferSent: -1, ChargePosted: -1, RefundPosted: 1, PrepaidCreditAdded: 1 };
 
 export const accountsProjection: Projection = {
   name: 'accounts',
@@ -82,6 +82,8 @@ export const accountsProjection: Projection = {
         return;
       case 'DepositReceived':
       case 'TransferReceived':
+      case 'RefundPosted':
+      case 'PrepaidCreditAdded':
         sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [e.data.amount, v, at, e.data.accountId]);
         return;
       case 'TransferSent':
@@ -101,6 +103,9 @@ export const accountsProjection: Projection = {
         return;
       case 'AccountClosed':
         sql.run("UPDATE accounts SET status = 'closed', version = ?, updated_at = ? WHERE account_id = ?", [v, at, e.data.accountId]);
+        return;
+      case 'PrepaidCreditApplied':
+        sql.run('UPDATE accounts SET version = ?, updated_at = ? WHERE account_id = ?', [v, at, e.data.accountId]);
         return;
     }
   },

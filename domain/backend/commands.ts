@@ -8,6 +8,7 @@ import { cardCommands } from '../cards/commands.js';
 import { chargeRunCommands } from '../chargeruns/commands.js';
 import { operatorCommands } from '../operators/commands.js';
 import { settingsCommands } from '../settings/commands.js';
+import { refundCommands } from '../refunds/commands.js';
 
 export const commands = {
   ...operatorCommands,
@@ -15,6 +16,7 @@ export const commands = {
   ...accountCommands,
   ...cardCommands,
   ...chargeRunCommands,
+  ...refundCommands,
 } as const;
 
 export type CommandType = keyof typeof commands;

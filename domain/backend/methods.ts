@@ -39,6 +39,8 @@ import { EVENT_COLUMNS, rowToEvent, type EventRow } from '../eventstore/sqljs/ro
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
 import { reportTickets } from '../reports/tickets.js';
+import { listRefunds, type RefundableCharge, type RefundRow } from '../refunds/queries.js';
+import { refundableCharge } from '../refunds/commands.js';
 
 export interface SessionInfo {
   readonly operatorId: string;
@@ -292,6 +294,19 @@ export const methods = {
       if (run.status === 'running' || p.retryFailed) await ctx.jobs.ensure(p.runId, who.operatorId, p.retryFailed ? { retryFailed: true } : {});
       const after = await ctx.store.read((sql) => getRun(sql, p.runId)!);
       return done({ ...after, active: ctx.jobs.isActive(p.runId), controlTotals: await ctx.store.read((sql) => controlTotals(sql, p.runId)) });
+    },
+  }),
+  'refunds.list': method({
+    access: 'signedIn',
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<RefundRow>>> => done(await ctx.store.read((sql) => listRefunds(sql, p))),
+  }),
+  'refunds.refundable': method({
+    access: 'signedIn',
+    params: z.strictObject({ accountId: z.string().min(1).max(64), chargeId: z.string().min(1).max(64) }),
+    run: async (ctx, p): Promise<Result<RefundableCharge>> => {
+      const r = await refundableCharge(ctx.store, p.accountId, p.chargeId);
+      return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `account ${p.accountId} has no posted charge ${p.chargeId}: only posted charges can be refunded` } };
     },
   }),
   'settings.get': method({

@@ -5,10 +5,12 @@
  */
 import { cardOutboxRoutes, chargeOutboxRoutes } from './coreRoutes.js';
 import type { OutboxRoute } from './routes.js';
+import { refundOutboxRoutes } from '../refunds/outbox.js';
 
 export const OUTBOX_ROUTES: readonly OutboxRoute[] = [
   ...cardOutboxRoutes,
   ...chargeOutboxRoutes,
+  ...refundOutboxRoutes,
 ];
 
 const byType = new Map<string, OutboxRoute>();

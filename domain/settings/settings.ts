@@ -5,15 +5,30 @@ import type { CreditPolicy } from '../authorizations/events.js';
 
 export interface Settings {
   readonly creditPolicy: CreditPolicy;
+  /** Refunds up to `agentLimit` (minor units of the charge's currency) are posted at once; larger ones wait for a supervisor. */
+  readonly refunds: { readonly agentLimit: number };
+  /** Reminders for an order's unpaid remainder, in minutes after the order was created (default: 1 hour, then 1 day). */
+  readonly orderReminders: { readonly afterMinutes: readonly number[] };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   creditPolicy: { autoApproveMaxOverdraft: 5_000, autoDenyOverOverdraft: 50_000 },
+  refunds: { agentLimit: 10_000 },
+  orderReminders: { afterMinutes: [60, 1440] },
 };
 
 const minor = z.number().int('whole minor units').min(0, 'not negative').max(Number.MAX_SAFE_INTEGER);
 export const settingsChanges = z.strictObject({
   creditPolicy: z.strictObject({ autoApproveMaxOverdraft: minor, autoDenyOverOverdraft: minor }).optional(),
+  refunds: z.strictObject({ agentLimit: minor }).optional(),
+  orderReminders: z
+    .strictObject({
+      afterMinutes: z
+        .array(z.number().int('whole minutes').min(1, 'at least 1 minute').max(525_600, 'at most a year'))
+        .max(10, 'at most 10 reminders')
+        .refine((a) => a.every((m, i) => i === 0 || m > a[i - 1]!), 'each reminder must come after the one before it'),
+    })
+    .optional(),
 });
 export type SettingsChanges = z.output<typeof settingsChanges>;
 
@@ -23,7 +38,12 @@ export type SettingsEvent = { readonly type: 'SettingsUpdated'; readonly data: {
 export type SettingsCommand = { readonly type: 'UpdateSettings'; readonly changes: SettingsChanges };
 
 export function applyChanges(s: Settings, changes: SettingsChanges): Settings {
-  return { ...s, ...(changes.creditPolicy ? { creditPolicy: changes.creditPolicy } : {}) };
+  return {
+    ...s,
+    ...(changes.creditPolicy ? { creditPolicy: changes.creditPolicy } : {}),
+    ...(changes.refunds ? { refunds: changes.refunds } : {}),
+    ...(changes.orderReminders ? { orderReminders: changes.orderReminders } : {}),
+  };
 }
 
 export const settingsDecider: Decider<SettingsCommand, SettingsEvent, Settings> = {

@@ -1,0 +1,72 @@
+/**
+ * The one refund path, as plain functions on a unit of work: the RequestRefund command uses
+ * them, and so can another feature's handler or process manager (cancelling a payment plan with
+ * "refund the last charge") inside its own unit of work, so the refund commits atomically with
+ * whatever caused it.
+ *
+ *   RequestRefund → RefundRequested + RefundApproved (within the agent limit) → Account: RefundPosted
+ *                 → RefundRequested + RefundSentForApproval (over it) … ApproveRefund → RefundApproved → RefundPosted
+ */
+import { accountDecider } from '../accounts/decider.js';
+import { accountStreamId, type AccountEvent } from '../accounts/events.js';
+import { isRefusal, type Refusal } from '../decider.js';
+import type { EventStore } from '../eventstore/types.js';
+import type { UnitOfWork } from '../unitOfWork.js';
+import { refundDecider, type RefundCommand } from './decider.js';
+import { refundStreamId, type ChargeFacts, type RefundEvent, type RefundReason } from './events.js';
+
+export interface RefundRequest {
+  readonly refundId: string;
+  readonly accountId: string;
+  readonly chargeId: string;
+  /** Minor units of the charge's currency. */
+  readonly amount: number;
+  readonly reason: RefundReason;
+  readonly note?: string;
+  /** The operator asking: the one who may not approve it. */
+  readonly requestedBy: string;
+}
+
+type Decided = readonly ((RefundEvent | AccountEvent) & { eventId: string })[];
+
+/** The charge as the account's stream holds it (a posted charge; one still waiting for authorisation is not refundable). */
+export async function findCharge(store: Pick<EventStore, 'readStream'>, accountId: string, chargeId: string): Promise<ChargeFacts | null> {
+  const { events } = await store.readStream(accountStreamId(accountId));
+  for (const e of events) {
+    if (e.type !== 'ChargePosted') continue;
+    const d = e.data as Extract<AccountEvent, { type: 'ChargePosted' }>['data'];
+    if (d.chargeId === chargeId) return { accountId, chargeId, amount: d.amount, currency: d.currency, description: d.description };
+  }
+  return null;
+}
+
+/** An approved refund credits the account, as its own posting linked to the charge. */
+async function postApproved(uow: UnitOfWork, decided: readonly (RefundEvent & { eventId: string })[]): Promise<Refusal | Decided> {
+  const out: ((RefundEvent | AccountEvent) & { eventId: string })[] = [...decided];
+  const ledger = decided.length ? await uow.load(refundStreamId(decided[0]!.data.accountId, decided[0]!.data.chargeId), refundDecider) : null;
+  for (const e of decided) {
+    if (e.type !== 'RefundApproved') continue;
+    const d = e.data;
+    const reason = ledger?.status === 'open' ? (ledger.refunds[d.refundId]?.reason ?? 'other') : 'other';
+    const posted = await uow.decide(accountStreamId(d.accountId), accountDecider, { type: 'PostRefund', accountId: d.accountId, refundId: d.refundId, chargeId: d.chargeId, amount: d.amount, reason }, e.eventId);
+    if (isRefusal(posted)) return posted;
+    out.push(...posted);
+  }
+  return out;
+}
+
+/** Requests a refund of one charge; within `agentLimit` it is posted in the same unit of work. */
+export async function requestRefund(uow: UnitOfWork, req: RefundRequest, agentLimit: number, causedBy?: string): Promise<Refusal | Decided> {
+  const charge = await findCharge(uow.store, req.accountId, req.chargeId);
+  const command: RefundCommand = { type: 'RequestRefund', ...req, charge, agentLimit };
+  const decided = await uow.decide(refundStreamId(req.accountId, req.chargeId), refundDecider, command, causedBy);
+  if (isRefusal(decided)) return decided;
+  return postApproved(uow, decided);
+}
+
+/** A supervisor's decision on a refund waiting for approval; approval posts it. */
+export async function decideRefund(uow: UnitOfWork, at: { accountId: string; chargeId: string }, command: Extract<RefundCommand, { type: 'ApproveRefund' | 'RejectRefund' }>): Promise<Refusal | Decided> {
+  const decided = await uow.decide(refundStreamId(at.accountId, at.chargeId), refundDecider, command);
+  if (isRefusal(decided)) return decided;
+  return postApproved(uow, decided);
+}
