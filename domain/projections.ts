@@ -6,8 +6,11 @@ import { cardsProjection } from './cards/projection.js';
 import { chargeRunsProjection } from './chargeruns/projection.js';
 import { operatorsProjection } from './operators/projection.js';
 import { outboxProjection } from './outbox/projection.js';
+import { paymentMethodsProjection } from './paymentmethods/projection.js';
+import { plansProjection } from './plans/projection.js';
+import { planSettingsProjection } from './plans/settings.js';
 import { settingsProjection } from './settings/projection.js';
 import { systemProjection } from './system/projection.js';
 import { refundsProjection } from './refunds/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, outboxProjection, refundsProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, refundsProjection];

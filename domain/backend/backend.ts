@@ -156,7 +156,7 @@ export function createBackend(deps: BackendDeps): Backend {
         const metadata = { operator: op.value.operatorId, correlationId: envelope.correlationId ?? commandId, causationId: envelope.causationId ?? commandId, commandId };
         // The per-type handler receives the data its own schema produced.
         const handle = def.handle as (env: CommandEnv, c: unknown) => Promise<Handled>;
-        const handled = await handle({ store, metadata, operatorId: op.value.operatorId, role: op.value.role }, parsed.data);
+        const handled = await handle({ store, metadata, operatorId: op.value.operatorId, role: op.value.role, clock }, parsed.data);
         if (!handled.ok) {
           const { code, message, details } = handled.refusal;
           return { ok: false, error: details ? { code, message, details } : { code, message } };

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Handled } from '../commandHandler.js';
 import type { EventMetadata } from '../eventstore/types.js';
 import type { Role } from '../operators/roles.js';
+import type { Clock } from '../shared/ports.js';
 import type { CardOpsStore } from './store.js';
 
 export interface CommandEnv {
@@ -10,6 +11,8 @@ export interface CommandEnv {
   readonly metadata: EventMetadata;
   readonly operatorId: string;
   readonly role: Role;
+  /** The backend's clock, for commands that depend on the date (an invoice's year of issue). */
+  readonly clock?: Clock;
 }
 
 export interface CommandDef<S extends z.ZodType> {

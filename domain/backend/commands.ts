@@ -8,6 +8,9 @@ import { cardCommands } from '../cards/commands.js';
 import { chargeRunCommands } from '../chargeruns/commands.js';
 import { operatorCommands } from '../operators/commands.js';
 import { settingsCommands } from '../settings/commands.js';
+import { paymentMethodCommands } from '../paymentmethods/commands.js';
+import { planCommands } from '../plans/commands.js';
+import { outboxCommands } from '../outbox/commands.js';
 import { refundCommands } from '../refunds/commands.js';
 
 export const commands = {
@@ -16,6 +19,9 @@ export const commands = {
   ...accountCommands,
   ...cardCommands,
   ...chargeRunCommands,
+  ...paymentMethodCommands,
+  ...planCommands,
+  ...outboxCommands,
   ...refundCommands,
 } as const;
 

@@ -3,6 +3,8 @@ import { handleWork, type Handled } from '../commandHandler.js';
 import type { Decider, DomainEvent, Refusal } from '../decider.js';
 import { isRefusal } from '../decider.js';
 import { react, type ReactionPorts } from '../authorizations/processManager.js';
+import { reactToCardEvents } from '../plans/processManager.js';
+import { plansPaidWithCard } from '../plans/queries.js';
 import { readSettings } from '../settings/projection.js';
 import type { UnitOfWork } from '../unitOfWork.js';
 import type { CommandEnv } from './commandDef.js';
@@ -25,7 +27,9 @@ export async function execute(env: CommandEnv, primaryStream: string, work: (uow
   return handleWork(env.store, primaryStream, env, async (uow) => {
     const decided = await work(uow);
     if (isRefusal(decided)) return decided;
-    return react(uow, ports, decided);
+    const refused = await react(uow, ports, decided);
+    if (refused) return refused;
+    return reactToCardEvents(uow, { plansPaidWithCard: (cardId) => env.store.read((sql) => plansPaidWithCard(sql, cardId)) }, decided);
   });
 }
 

@@ -5,11 +5,13 @@
  */
 import { cardOutboxRoutes, chargeOutboxRoutes } from './coreRoutes.js';
 import type { OutboxRoute } from './routes.js';
+import { planOutboxRoutes } from '../plans/outbox.js';
 import { refundOutboxRoutes } from '../refunds/outbox.js';
 
 export const OUTBOX_ROUTES: readonly OutboxRoute[] = [
   ...cardOutboxRoutes,
   ...chargeOutboxRoutes,
+  ...planOutboxRoutes,
   ...refundOutboxRoutes,
 ];
 
