@@ -11,6 +11,8 @@ import { plansProjection } from './plans/projection.js';
 import { planSettingsProjection } from './plans/settings.js';
 import { settingsProjection } from './settings/projection.js';
 import { systemProjection } from './system/projection.js';
+import { contactsProjection } from './contacts/projection.js';
+import { invoicesProjection } from './invoices/projection.js';
 import { refundsProjection } from './refunds/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, refundsProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, contactsProjection, invoicesProjection, refundsProjection];

@@ -62,7 +62,7 @@ export interface AccountSummary {
   readonly authorizations: readonly AuthorizationRow[];
 }
 
-export type TimelineKind = 'account' | 'posting' | 'card' | 'authorization';
+export type TimelineKind = 'account' | 'posting' | 'card' | 'authorization' | 'invoice';
 
 export interface TimelineEntry {
   readonly position: number;
@@ -180,6 +180,7 @@ export function accountSummary(sql: Sql, accountId: string): AccountSummary | nu
 
 export function kindOf(type: string): TimelineKind {
   if (type.startsWith('Card')) return 'card';
+  if (type.startsWith('Invoice') || type.startsWith('Recipient')) return 'invoice';
   if (type.startsWith('Credit') || type === 'AccountFrozen' || type === 'AccountUnfrozen') return 'authorization';
   if (type === 'AccountOpened' || type === 'AccountClosed') return 'account';
   return 'posting';
@@ -189,7 +190,8 @@ export function kindOf(type: string): TimelineKind {
 export function accountStreams(sql: Sql, accountId: string): string[] {
   const cards = sql.all<{ card_id: string }>('SELECT card_id FROM cards WHERE account_id = ?', [accountId]).map((r) => `card-${r.card_id}`);
   const auths = sql.all<{ authorization_id: string }>('SELECT authorization_id FROM authorizations WHERE account_id = ?', [accountId]).map((r) => `authorization-${r.authorization_id}`);
-  return [`account-${accountId}`, ...cards, ...auths];
+  const invoices = sql.all<{ invoice_id: string }>('SELECT invoice_id FROM invoices WHERE account_id = ?', [accountId]).map((r) => `invoice-${r.invoice_id}`);
+  return [`account-${accountId}`, ...cards, ...auths, ...invoices];
 }
 
 /** The timeline, newest first, in pages (`before` = the last position of the previous page). */

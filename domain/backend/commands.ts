@@ -8,6 +8,8 @@ import { cardCommands } from '../cards/commands.js';
 import { chargeRunCommands } from '../chargeruns/commands.js';
 import { operatorCommands } from '../operators/commands.js';
 import { settingsCommands } from '../settings/commands.js';
+import { contactCommands } from '../contacts/commands.js';
+import { invoiceCommands } from '../invoices/commands.js';
 import { paymentMethodCommands } from '../paymentmethods/commands.js';
 import { planCommands } from '../plans/commands.js';
 import { outboxCommands } from '../outbox/commands.js';
@@ -19,6 +21,8 @@ export const commands = {
   ...accountCommands,
   ...cardCommands,
   ...chargeRunCommands,
+  ...contactCommands,
+  ...invoiceCommands,
   ...paymentMethodCommands,
   ...planCommands,
   ...outboxCommands,

@@ -39,6 +39,8 @@ import { EVENT_COLUMNS, rowToEvent, type EventRow } from '../eventstore/sqljs/ro
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
 import { reportTickets } from '../reports/tickets.js';
+import { contactMethods } from '../contacts/methods.js';
+import { invoiceMethods } from '../invoices/methods.js';
 import { listRefunds, type RefundableCharge, type RefundRow } from '../refunds/queries.js';
 import { refundableCharge } from '../refunds/commands.js';
 
@@ -94,7 +96,7 @@ export interface MethodContext {
 /** `public`: anyone; `signedIn`: any operator; `read`: any operator, or the CLI's read-only commands; else the roles listed. */
 export type Access = 'public' | 'signedIn' | 'read' | readonly Role[];
 
-interface MethodDef<P extends z.ZodType, R> {
+export interface MethodDef<P extends z.ZodType, R> {
   readonly access: Access;
   /** Changes nothing: the CLI's read-only commands may call it without an operator. */
   readonly readOnly?: boolean;
@@ -156,6 +158,8 @@ const operatorsTable: TableSpec<OperatorRow> = {
 };
 
 export const methods = {
+  ...contactMethods,
+  ...invoiceMethods,
   'auth.login': method({
     access: 'public',
     params: z.strictObject({ operatorId: z.string().trim().min(1, 'enter your operator name').max(64), password: z.string().min(1, 'enter your password').max(200) }),
@@ -209,7 +213,7 @@ export const methods = {
     access: 'signedIn',
     params: z.strictObject({
       accountId: z.string().min(1).max(64),
-      kinds: z.array(z.enum(['account', 'posting', 'card', 'authorization'])).optional(),
+      kinds: z.array(z.enum(['account', 'posting', 'card', 'authorization', 'invoice'])).optional(),
       before: z.number().int().min(1).optional(),
       limit: z.number().int().min(1).max(500).optional(),
     }),

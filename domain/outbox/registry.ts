@@ -5,12 +5,14 @@
  */
 import { cardOutboxRoutes, chargeOutboxRoutes } from './coreRoutes.js';
 import type { OutboxRoute } from './routes.js';
+import { invoiceOutboxRoutes } from '../invoices/outbox.js';
 import { planOutboxRoutes } from '../plans/outbox.js';
 import { refundOutboxRoutes } from '../refunds/outbox.js';
 
 export const OUTBOX_ROUTES: readonly OutboxRoute[] = [
   ...cardOutboxRoutes,
   ...chargeOutboxRoutes,
+  ...invoiceOutboxRoutes,
   ...planOutboxRoutes,
   ...refundOutboxRoutes,
 ];
