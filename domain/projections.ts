@@ -14,5 +14,6 @@ import { systemProjection } from './system/projection.js';
 import { contactsProjection } from './contacts/projection.js';
 import { invoicesProjection } from './invoices/projection.js';
 import { refundsProjection } from './refunds/projection.js';
+import { ordersProjection } from './orders/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, contactsProjection, invoicesProjection, refundsProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, contactsProjection, invoicesProjection, refundsProjection, ordersProjection];

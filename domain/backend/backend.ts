@@ -19,6 +19,7 @@ import { validationError } from './validation.js';
 import { verifyPassword } from './passwords.js';
 import { ChargeRunJobs } from '../chargeruns/jobs.js';
 import type { RunProgress } from '../chargeruns/executor.js';
+import { startOrderReminderSweep } from '../orders/scheduler.js';
 
 export type { Api, ApiMethod, ApiParams, ApiResult, SessionInfo, CommandOutcome } from './methods.js';
 import type { ApiMethod, ApiParams, ApiResult, SessionInfo } from './methods.js';
@@ -68,6 +69,7 @@ export function createBackend(deps: BackendDeps): Backend {
     for (const c of connections) if (c.signedIn()) c.push(p);
   };
   const jobs = new ChargeRunJobs(store, (payload) => broadcast({ topic: 'chargerun', payload }), deps.chargeRunBatchSize);
+  const stopReminders = startOrderReminderSweep(store, clock, ids);
 
   const unsubscribe = (() => {
     let started = false;
@@ -222,6 +224,7 @@ export function createBackend(deps: BackendDeps): Backend {
     store,
     async close() {
       unsubscribe.stop();
+      stopReminders();
       await jobs.stopAll();
       await store.close();
     },

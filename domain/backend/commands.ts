@@ -14,6 +14,7 @@ import { paymentMethodCommands } from '../paymentmethods/commands.js';
 import { planCommands } from '../plans/commands.js';
 import { outboxCommands } from '../outbox/commands.js';
 import { refundCommands } from '../refunds/commands.js';
+import { orderCommands } from '../orders/commands.js';
 
 export const commands = {
   ...operatorCommands,
@@ -27,6 +28,7 @@ export const commands = {
   ...planCommands,
   ...outboxCommands,
   ...refundCommands,
+  ...orderCommands,
 } as const;
 
 export type CommandType = keyof typeof commands;

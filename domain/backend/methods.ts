@@ -43,6 +43,9 @@ import { contactMethods } from '../contacts/methods.js';
 import { invoiceMethods } from '../invoices/methods.js';
 import { listRefunds, type RefundableCharge, type RefundRow } from '../refunds/queries.js';
 import { refundableCharge } from '../refunds/commands.js';
+import { listOrders, orderDetail, type OrderDetail, type OrderRow } from '../orders/queries.js';
+import { fxRate, paymentMethod, quotePayment, sendDueOrderReminders, type PaymentQuote } from '../orders/commands.js';
+import { amount as minorAmount, currency as currencyCode } from '../shared/schemas.js';
 
 export interface SessionInfo {
   readonly operatorId: string;
@@ -311,6 +314,39 @@ export const methods = {
     run: async (ctx, p): Promise<Result<RefundableCharge>> => {
       const r = await refundableCharge(ctx.store, p.accountId, p.chargeId);
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `account ${p.accountId} has no posted charge ${p.chargeId}: only posted charges can be refunded` } };
+    },
+  }),
+  'orders.list': method({
+    access: 'signedIn',
+    params: listParams,
+    run: async (ctx, p): Promise<Result<Page<OrderRow>>> => done(await ctx.store.read((sql) => listOrders(sql, p))),
+  }),
+  'orders.get': method({
+    access: 'signedIn',
+    params: z.strictObject({ orderId: z.string().min(1).max(64) }),
+    run: async (ctx, p): Promise<Result<OrderDetail>> => {
+      const o = await ctx.store.read((sql) => orderDetail(sql, p.orderId));
+      return o ? done(o) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no order ${p.orderId}: check the order id` } };
+    },
+  }),
+  /** What a payment would do (conversion, what stays due, write-off or credit), by AddOrderPayment's own rules, writing nothing. */
+  'orders.quotePayment': method({
+    access: ['agent', 'supervisor'],
+    params: z.strictObject({ orderId: z.string().min(1).max(64), method: paymentMethod, amount: minorAmount, currency: currencyCode, fxRate: fxRate.optional() }),
+    run: async (ctx, p): Promise<Result<PaymentQuote>> => {
+      const q = await quotePayment(ctx.store, p);
+      return q.ok ? done(q.value) : { ok: false, error: { code: q.refusal.code, message: q.refusal.message } };
+    },
+  }),
+  /** Sends the order reminders due now (the backend also does so every minute). */
+  'orders.sendDueReminders': method({
+    access: ['supervisor'],
+    params: z.strictObject({}),
+    run: async (ctx): Promise<Result<{ sent: number }>> => {
+      const who = ctx.session();
+      if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
+      const id = ctx.ids.next();
+      return done(await sendDueOrderReminders(ctx.store, ctx.clock.now(), { operator: who.operatorId, correlationId: id, causationId: id, commandId: id }));
     },
   }),
   'settings.get': method({

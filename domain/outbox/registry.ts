@@ -8,6 +8,7 @@ import type { OutboxRoute } from './routes.js';
 import { invoiceOutboxRoutes } from '../invoices/outbox.js';
 import { planOutboxRoutes } from '../plans/outbox.js';
 import { refundOutboxRoutes } from '../refunds/outbox.js';
+import { orderOutboxRoutes } from '../orders/outbox.js';
 
 export const OUTBOX_ROUTES: readonly OutboxRoute[] = [
   ...cardOutboxRoutes,
@@ -15,6 +16,7 @@ export const OUTBOX_ROUTES: readonly OutboxRoute[] = [
   ...invoiceOutboxRoutes,
   ...planOutboxRoutes,
   ...refundOutboxRoutes,
+  ...orderOutboxRoutes,
 ];
 
 const byType = new Map<string, OutboxRoute>();
