@@ -103,6 +103,7 @@ export type StoreErrorCode =
   | 'STORE_TOO_NEW'
   | 'STORE_UNAVAILABLE'
   | 'STORE_CLOSED'
+  | 'STORE_BUSY'
   | 'INVALID_APPEND';
 
 export class StoreError extends Error {

@@ -1,0 +1,93 @@
+/**
+ * The store's bulk load (the demo seed's path): it skips the journal and is saved by one
+ * checkpoint at its end, so it must be all or nothing across a crash, and nobody else's append may
+ * slip in unjournaled while it runs.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
+import { StoreError } from '../../domain/eventstore/types.js';
+import { listSegments } from '../../domain/eventstore/sqljs/journal.js';
+import { allEvents, ev, removeTempStores, tempStore } from './fixtures/helpers.js';
+
+afterAll(removeTempStores);
+
+const quiet = { log: () => undefined, idleCheckpointMs: 0 };
+
+describe('bulk load', () => {
+  it('writes no journal and is on disk once it returns', async () => {
+    const path = tempStore();
+    const store = await SqlJsEventStore.open({ path, ...quiet });
+    await store.append('before', [ev('b1')]);
+    const journalBefore = listSegments(path).reduce((n, s) => n + readFileSync(s.file).length, 0);
+    await store.bulkLoad(async (append) => {
+      for (let i = 0; i < 5; i++) append([{ streamId: `bulk-${i}`, expectedVersion: 'no_stream', events: [ev(`bulk-${i}-1`), ev(`bulk-${i}-2`)] }]);
+    });
+    const journalAfter = listSegments(path).reduce((n, s) => n + readFileSync(s.file).length, 0);
+    expect(journalAfter).toBeLessThanOrEqual(journalBefore);
+    // A crash right after the load returns: the checkpoint holds every event.
+    store.abandon();
+    const reopened = await SqlJsEventStore.open({ path, ...quiet });
+    const ids = (await allEvents(reopened)).map((e) => e.eventId);
+    expect(ids).toEqual(['b1', ...Array.from({ length: 5 }, (_, i) => [`bulk-${i}-1`, `bulk-${i}-2`]).flat()]);
+    await reopened.close();
+  });
+
+  it('is all or nothing: a load that fails part way leaves the store as it was once reopened', async () => {
+    const path = tempStore();
+    const store = await SqlJsEventStore.open({ path, ...quiet });
+    await store.append('before', [ev('b1')]);
+    await expect(
+      store.bulkLoad(async (append) => {
+        append([{ streamId: 'bulk-1', expectedVersion: 'any', events: [ev('x1')] }]);
+        throw new Error('the generator broke');
+      }),
+    ).rejects.toThrow('the generator broke');
+    // The half-loaded memory must not be built on: no more writes until a reopen.
+    await expect(store.append('after', [ev('a1')])).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    store.abandon();
+    const reopened = await SqlJsEventStore.open({ path, ...quiet });
+    expect((await allEvents(reopened)).map((e) => e.eventId)).toEqual(['b1']);
+    await reopened.close();
+  });
+
+  it('makes other appends wait until it is saved, and refuses a synchronous one', async () => {
+    const path = tempStore();
+    const store = await SqlJsEventStore.open({ path, ...quiet });
+    let waiting: Promise<unknown> | undefined;
+    let refused: unknown;
+    await store.bulkLoad(async (append) => {
+      append([{ streamId: 'bulk', expectedVersion: 'any', events: [ev('k1')] }]);
+      waiting = store.append('other', [ev('o1')]);
+      try {
+        store.appendSync([{ streamId: 'other', expectedVersion: 'any', events: [ev('o2')] }]);
+      } catch (e) {
+        refused = e;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      append([{ streamId: 'bulk', expectedVersion: 'any', events: [ev('k2')] }]);
+    });
+    await waiting;
+    expect(refused).toBeInstanceOf(StoreError);
+    expect((refused as StoreError).code).toBe('STORE_BUSY');
+    // The waiting append came after the whole load, and was journaled as usual.
+    expect((await allEvents(store)).map((e) => e.eventId)).toEqual(['k1', 'k2', 'o1']);
+    store.abandon();
+    const reopened = await SqlJsEventStore.open({ path, ...quiet });
+    expect((await allEvents(reopened)).map((e) => e.eventId)).toEqual(['k1', 'k2', 'o1']);
+    await reopened.close();
+  });
+});
+
+describe('sql.js as installed', () => {
+  it('carries the MEMFS growth patch (patches/sql.js+*.patch, applied by postinstall)', () => {
+    // Unpatched, the in-memory file grows by 1/8 at a time and is copied whole at every step:
+    // at a million accounts that copying alone took a fifth of the seed. `npm install` runs
+    // patch-package; if this fails, run `npx patch-package`.
+    const require = createRequire(import.meta.url);
+    const source = readFileSync(require.resolve('sql.js'), 'utf8');
+    expect(source).toContain('m*(m<268435456?2:1.5)');
+    expect(source).not.toContain('m*(m<1048576?2:1.125)');
+  });
+});
