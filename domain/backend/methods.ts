@@ -39,6 +39,8 @@ import { EVENT_COLUMNS, rowToEvent, type EventRow } from '../eventstore/sqljs/ro
 import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './bootstrap.js';
 import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
 import { reportTickets } from '../reports/tickets.js';
+import { planMethods } from '../plans/api.js';
+import { outboxMethods } from '../outbox/api.js';
 import { contactMethods } from '../contacts/methods.js';
 import { invoiceMethods } from '../invoices/methods.js';
 import { listRefunds, type RefundableCharge, type RefundRow } from '../refunds/queries.js';
@@ -451,6 +453,8 @@ export const methods = {
       return done({ ...t, fileName: reportFileName(p.runId, p.format), format: p.format });
     },
   }),
+  ...planMethods,
+  ...outboxMethods,
 } as const;
 
 type Methods = typeof methods;

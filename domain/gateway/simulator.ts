@@ -72,3 +72,11 @@ export class GatewaySimulator implements PaymentGateway {
     return [...this.captured.values()];
   }
 }
+
+const perStore = new WeakMap<object, GatewaySimulator>();
+/** The simulator a store's processes share (the renewal timer and the API's `plans.run`), so it remembers idempotency keys across both. */
+export function simulatorFor(store: object): GatewaySimulator {
+  let g = perStore.get(store);
+  if (!g) perStore.set(store, (g = new GatewaySimulator()));
+  return g;
+}

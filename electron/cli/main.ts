@@ -14,6 +14,8 @@ import { openBackend } from '../../domain/open.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { registerChargeRunCommand } from './chargerun.js';
 import { registerReportCommand } from './report.js';
+import { registerPlansCommand } from './plans.js';
+import { registerOutboxCommand } from './outbox.js';
 import { CliError, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
 
 interface Common {
@@ -328,6 +330,20 @@ registerChargeRunCommand(program, {
 });
 
 registerReportCommand(program);
+
+const storeDeps = {
+  dbPath,
+  requireStore,
+  withConnection: <T>(path: string, as: string | undefined, fn: (conn: Connection) => Promise<T>): Promise<T> =>
+    withBackend(path, async (b) => {
+      const conn = b.connect(as ? { origin: 'cli' } : { origin: 'cli', localReadOnly: true });
+      if (as) await signIn(conn, as);
+      return fn(conn);
+    }),
+  withBackend: <T>(path: string, fn: (b: Awaited<ReturnType<typeof openBackend>>) => Promise<T>): Promise<T> => withBackend(path, fn),
+};
+registerPlansCommand(program, storeDeps);
+registerOutboxCommand(program, storeDeps);
 
 async function main(): Promise<void> {
   try {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { listSegments } from '../../domain/eventstore/sqljs/journal.js';
 import { openBackend } from '../../domain/open.js';
 import { startWebServer, resolveRendererDir } from '../web/server.js';
+import { startBackground } from '../platform/background.js';
 import { CliError, EXIT } from './io.js';
 
 export async function serve(o: { path: string; port: number; build: boolean; json: boolean }): Promise<void> {
@@ -21,10 +22,12 @@ export async function serve(o: { path: string; port: number; build: boolean; jso
   }
   const backend = await openBackend({ path: o.path });
   const server = await startWebServer({ backend, port: o.port, staticDir });
+  const background = startBackground(backend, o.path);
   if (o.json) process.stdout.write(`${JSON.stringify({ ok: true, db: o.path, url: server.url })}\n`);
   else process.stdout.write(`CardOps is serving ${o.path}\nOpen ${server.url}\nPress Ctrl+C to stop.\n`);
   const stop = async (): Promise<void> => {
     await server.close();
+    await background.stop();
     await backend.close();
     process.exit(EXIT.ok);
   };

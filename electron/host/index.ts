@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import { loadSqlJs } from '../../domain/eventstore/sqljs/store.js';
 import { openBackend } from '../../domain/open.js';
+import { startBackground } from '../platform/background.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { servePort, type HostStatus, type PortLike } from './serve.js';
 import { isReportJob, type ReportReply } from './reportProtocol.js';
@@ -46,6 +47,9 @@ const backend = (async () => {
   return openBackend({ path: dbPath });
 })();
 
+/** The renewal timer and the outbox dispatcher, once the store is open. */
+const background = backend.then((b) => startBackground(b, dbPath));
+
 backend.then(
   () => parentPort.postMessage({ kind: 'ready', dbPath }),
   (e: unknown) => {
@@ -69,6 +73,7 @@ parentPort.on('message', (e) => {
 /** Main asks before it quits: close the store cleanly (checkpoint, release the lock), then exit. */
 async function shutdown(): Promise<void> {
   try {
+    await (await background).stop();
     await (await backend).close();
   } finally {
     process.exit(0);

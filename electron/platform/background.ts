@@ -1,0 +1,34 @@
+/**
+ * The backend's background work, for the processes that own a store for a long time (the
+ * Electron backend host and `cardops serve`): the payment plans' renewal timer and the outbox
+ * dispatcher. Sinks: a folder of JSON files ($CARDOPS_OUTBOX_DIR, else `outbox/` beside the
+ * store) and, when $CARDOPS_OUTBOX_URL is set, an HTTP endpoint.
+ */
+import { dirname, join } from 'node:path';
+import type { Backend } from '../../domain/backend/backend.js';
+import { simulatorFor } from '../../domain/gateway/simulator.js';
+import { OutboxDispatcher } from '../../domain/outbox/dispatcher.js';
+import { folderSink, httpSink, type Sink } from '../../domain/outbox/sinks.js';
+import { startRenewalTimer } from '../../domain/plans/timer.js';
+
+export function outboxSinks(dbPath: string, env: NodeJS.ProcessEnv = process.env): Sink[] {
+  const sinks: Sink[] = [folderSink(env.CARDOPS_OUTBOX_DIR || join(dirname(dbPath), 'outbox'))];
+  if (env.CARDOPS_OUTBOX_URL) sinks.push(httpSink(env.CARDOPS_OUTBOX_URL));
+  return sinks;
+}
+
+export function startBackground(backend: Backend, dbPath: string, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): { stop(): Promise<void> } {
+  const dispatcher = new OutboxDispatcher({ store: backend.store, sinks: outboxSinks(dbPath), log });
+  dispatcher.start();
+  const timer = startRenewalTimer({
+    store: backend.store,
+    gateway: simulatorFor(backend.store),
+    onReport: (r) => r.failed.length && log(`payment plans ${r.date}: ${r.failed.length} plan(s) failed: ${r.failed.map((f) => `${f.planId} ${f.message}`).join('; ')}`),
+    onError: (e) => log(`payment plans: the renewal job failed: ${(e as Error).message}`),
+  });
+  return {
+    async stop() {
+      await Promise.all([dispatcher.stop(), timer.stop()]);
+    },
+  };
+}
