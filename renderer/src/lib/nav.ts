@@ -17,8 +17,8 @@ export interface Screen {
 export const SCREENS: readonly Screen[] = [
   { id: 'accounts', label: 'Accounts', key: 'a', roles: 'any', comingWith: null, blurb: 'Find an account in seconds and read its whole history: cards, balances, authorizations.' },
   { id: 'authorizations', label: 'Authorisations', key: 'z', roles: ['supervisor'], comingWith: null, blurb: 'Credit authorisations waiting for a supervisor, and the decided ones.' },
-  { id: 'invoices', label: 'Invoices', key: 'i', roles: 'any', comingWith: 6, blurb: 'Invoices and the contacts they go to.' },
-  { id: 'contacts', label: 'Contacts', key: 'c', roles: 'any', comingWith: 6, blurb: 'The people and addresses invoices are sent to.' },
+  { id: 'invoices', label: 'Invoices', key: 'i', roles: 'any', comingWith: null, blurb: 'Invoices, their payments, and the work queue of invoices whose contact was deactivated.' },
+  { id: 'contacts', label: 'Contacts', key: 'c', roles: 'any', comingWith: null, blurb: 'The people and addresses invoices are sent to.' },
   { id: 'plans', label: 'Payment plans', key: 'p', roles: 'any', comingWith: 7, blurb: 'Recurring payments and instalment plans.' },
   { id: 'refunds', label: 'Refunds', key: 'r', roles: 'any', comingWith: 8, blurb: 'Refunds and their approval.' },
   { id: 'orders', label: 'Orders', key: 'o', roles: 'any', comingWith: 8, blurb: 'Orders and split payments.' },

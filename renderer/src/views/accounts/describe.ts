@@ -2,6 +2,7 @@
  * Timeline entries in words: a title, one line of what happened, and the reason, channel and note
  * an agent reads out. Unknown event types (from later features) still show, by their type name.
  */
+import { describeInvoiceEvent, INVOICE_TITLES } from '../invoices/labels';
 import { CARD_REASON_LABELS, brandLabel, channelLabel, expiry } from './labels';
 import { formatMoney } from './money';
 import type { CardReason } from './types';
@@ -39,6 +40,7 @@ const TITLES: Readonly<Record<string, string>> = {
   CreditSentToReview: 'Sent to a supervisor',
   CreditApproved: 'Credit approved',
   CreditDenied: 'Credit denied',
+  ...INVOICE_TITLES,
 };
 
 /** "CardReportedLost" → "Card reported lost" for types this screen does not know yet. */
@@ -98,6 +100,10 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'CreditDenied':
       return { ...base, summary: `Authorisation ${s(d.authorizationId)}, by ${d.decidedBy === 'policy' ? 'the automatic policy' : 'a supervisor'}` };
     default:
+      if (type in INVOICE_TITLES) {
+        const inv = describeInvoiceEvent(type, raw, currency);
+        return { ...base, summary: inv.summary, reason: inv.reason };
+      }
       return { ...base, summary: '', reason: cardReason };
   }
 }
