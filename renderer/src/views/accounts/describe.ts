@@ -24,6 +24,9 @@ const TITLES: Readonly<Record<string, string>> = {
   TransferSent: 'Transfer sent',
   TransferReceived: 'Transfer received',
   ChargePosted: 'Charge posted',
+  RefundPosted: 'Refund posted',
+  PrepaidCreditAdded: 'Prepaid credit added',
+  PrepaidCreditApplied: 'Prepaid credit used',
   CreditAuthorizationRequired: 'Authorisation required',
   AccountFrozen: 'Account frozen',
   AccountUnfrozen: 'Account unfrozen',
@@ -74,6 +77,12 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
       return { ...base, summary: `${money(d.amount, true)} from account ${s(d.fromAccountId)} · transfer ${s(d.transferId)}` };
     case 'ChargePosted':
       return { ...base, summary: `${money(-n(d.amount))} · ${s(d.description)} · charge ${s(d.chargeId)}${d.authorizationId ? ' (authorised)' : ''}` };
+    case 'RefundPosted':
+      return { ...base, summary: `${money(d.amount, true)} · refund ${s(d.refundId)} of charge ${s(d.chargeId)}`, reason: s(d.reason).replace(/_/g, ' ') };
+    case 'PrepaidCreditAdded':
+      return { ...base, summary: `${money(d.amount, true)} · ${s(d.source)}` };
+    case 'PrepaidCreditApplied':
+      return { ...base, summary: `${money(d.amount)} of charge ${s(d.chargeId)} paid from prepaid credit · ${money(d.remaining)} left` };
     case 'CreditAuthorizationRequired':
       return { ...base, summary: `Charge of ${money(d.amount)} is ${money(d.overdraft)} over the available ${money(d.availableCredit)} · ${s(d.description)}` };
     case 'AccountFrozen':
