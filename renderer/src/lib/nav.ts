@@ -19,11 +19,11 @@ export const SCREENS: readonly Screen[] = [
   { id: 'authorizations', label: 'Authorisations', key: 'z', roles: ['supervisor'], comingWith: null, blurb: 'Credit authorisations waiting for a supervisor, and the decided ones.' },
   { id: 'invoices', label: 'Invoices', key: 'i', roles: 'any', comingWith: null, blurb: 'Invoices, their payments, and the work queue of invoices whose contact was deactivated.' },
   { id: 'contacts', label: 'Contacts', key: 'c', roles: 'any', comingWith: null, blurb: 'The people and addresses invoices are sent to.' },
-  { id: 'plans', label: 'Payment plans', key: 'p', roles: 'any', comingWith: 7, blurb: 'Recurring payments and instalment plans.' },
+  { id: 'plans', label: 'Payment plans', key: 'p', roles: 'any', comingWith: null, blurb: 'Recurring payments: renewals due, notices, declines and retries.' },
   { id: 'refunds', label: 'Refunds', key: 'r', roles: 'any', comingWith: null, blurb: 'Refunds of charges, and the supervisor\'s approval queue.' },
   { id: 'orders', label: 'Orders', key: 'o', roles: 'any', comingWith: null, blurb: 'Orders paid by several methods and currencies.' },
   { id: 'chargeRuns', label: 'Charge runs', key: 'h', roles: ['supervisor', 'admin'], comingWith: null, blurb: 'Plan, approve and review the monthly charge run, and export its reconciliation report.' },
-  { id: 'outbox', label: 'Outbox', key: 'x', roles: 'any', comingWith: 7, blurb: 'Messages waiting to leave CardOps, and the ones that failed.' },
+  { id: 'outbox', label: 'Outbox', key: 'x', roles: 'any', comingWith: null, blurb: 'Messages waiting to leave CardOps, and the ones that failed.' },
   { id: 'operators', label: 'Operators', key: 'u', roles: ['admin'], comingWith: null, blurb: 'Who may sign in, with which role.' },
   { id: 'settings', label: 'Settings', key: 's', roles: ['admin'], comingWith: 'later', blurb: 'Store settings.' },
 ];
