@@ -26,6 +26,8 @@ export interface AccountRowForRun {
   readonly version: number;
   readonly pending_json: string | null;
   readonly denied_count: number;
+  /** Prepaid credit (from the orders feature's overpayments), spent before anything else. */
+  readonly prepaid_credit: number;
 }
 
 interface CardRowForRun {
@@ -41,15 +43,18 @@ interface CardRowForRun {
   readonly version: number;
 }
 
-const ACCOUNT_COLUMNS = 'account_id, holder_name, currency, credit_limit, balance, status, version, pending_json, denied_count';
+// The prepaid credit lives in the orders projection's account_credits (one row per account that has any).
+const ACCOUNT_FROM = `SELECT a.account_id, a.holder_name, a.currency, a.credit_limit, a.balance, a.status, a.version, a.pending_json, a.denied_count,
+    coalesce(c.prepaid_credit, 0) AS prepaid_credit
+  FROM accounts a LEFT JOIN account_credits c ON c.account_id = a.account_id`;
 
 /** The next slice of accounts after `cursor`, in account id order. */
 export function loadAccountSlice(sql: Sql, cursor: string | null, limit: number): AccountRowForRun[] {
-  return sql.all<AccountRowForRun>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_id > ? ORDER BY account_id LIMIT ?`, [cursor ?? '', limit]);
+  return sql.all<AccountRowForRun>(`${ACCOUNT_FROM} WHERE a.account_id > ? ORDER BY a.account_id LIMIT ?`, [cursor ?? '', limit]);
 }
 
 export function loadAccounts(sql: Sql, ids: readonly string[]): AccountRowForRun[] {
-  return sql.all<AccountRowForRun>(`SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE account_id IN (SELECT value FROM json_each(?)) ORDER BY account_id`, [JSON.stringify(ids)]);
+  return sql.all<AccountRowForRun>(`${ACCOUNT_FROM} WHERE a.account_id IN (SELECT value FROM json_each(?)) ORDER BY a.account_id`, [JSON.stringify(ids)]);
 }
 
 /** Rebuilds the Account decider's state from its projection row. Posting ids: those asked about that were seen. */
@@ -64,6 +69,7 @@ export function accountStateFromRow(r: AccountRowForRun, seenPostings: ReadonlyS
     pending: r.pending_json ? (JSON.parse(r.pending_json) as PendingAuthorization) : null,
     deniedCount: r.denied_count,
     postings: seenPostings,
+    ...(r.prepaid_credit > 0 ? { prepaidCredit: r.prepaid_credit } : {}),
   };
 }
 

@@ -192,6 +192,30 @@ describe('a full run', () => {
   });
 });
 
+describe('prepaid credit', () => {
+  it('a run spends an account\'s prepaid credit first, as a single PostCharge does (the credit comes from an overpaid order)', async () => {
+    const w = await world(200, 50);
+    const eligible = await w.backend.store.read((sql) => eligibleAccounts(sql, FEES));
+    const target = eligible.find((id) => id.length > 0)!;
+    const currency = await w.backend.store.read((sql) => String(sql.scalar('SELECT currency FROM accounts WHERE account_id = ?', [target])));
+    const fee = FEES.perCurrency[currency]!;
+    // An order of 10.00 paid 20.00: 10.00 of prepaid credit, less than the fee, so both parts show.
+    await ok(w.agent, { type: 'CreateOrder', orderId: 'ORD-CREDIT', accountId: target, baseCurrency: currency, lines: [{ description: 'Card sleeve', quantity: 1, unitPrice: 1000 }], total: 1000 });
+    await ok(w.agent, { type: 'AddOrderPayment', orderId: 'ORD-CREDIT', paymentId: 'PAY-1', method: 'cash', amount: 2000, currency });
+    const credit = () => w.backend.store.read((sql) => Number(sql.scalar('SELECT coalesce(max(prepaid_credit), 0) FROM account_credits WHERE account_id = ?', [target])));
+    expect(await credit()).toBe(1000);
+    await planApproveStart(w, 'run-credit', FEES);
+    const run = await waitRun(w, 'run-credit');
+    expect(run.counts.failed).toBe(0);
+    const applied = await w.backend.store.read((sql) =>
+      sql.all<{ data: string }>("SELECT data FROM events WHERE stream_id = ? AND type = 'PrepaidCreditApplied'", [`account-${target}`]).map((r) => JSON.parse(r.data) as { chargeId: string; amount: number; remaining: number }),
+    );
+    expect(applied).toEqual([expect.objectContaining({ chargeId: chargeId(FEES), amount: Math.min(1000, fee), remaining: 1000 - Math.min(1000, fee) })]);
+    expect(await credit()).toBe(1000 - Math.min(1000, fee));
+    await expectVerified(w);
+  });
+});
+
 describe('authorisations in a run', () => {
   // Policy: approve overdrafts up to 500.00, deny over 1 200.00, review in between; a fee of 1 500.00.
   const POLICY = { autoApproveMaxOverdraft: 50_000, autoDenyOverOverdraft: 120_000 };
