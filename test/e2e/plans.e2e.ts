@@ -122,6 +122,24 @@ describe('payment plans in the browser', () => {
     expect(pageErrors(page)).toEqual([]);
   });
 
+  it('an admin changes the plan settings; a retry after the grace period is refused with the reason', async () => {
+    const adm = (await openApp(browser, app)).page;
+    await signIn(adm, 'admin');
+    await adm.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Payment plans' }).click();
+    const panel = adm.getByRole('region', { name: 'Plan settings' });
+    await expect.poll(() => panel.textContent()).toMatch(/7 days before each renewal/);
+    await panel.getByRole('button', { name: 'Change…' }).click();
+    await panel.getByLabel('Grace period (days)').fill('1');
+    await panel.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => panel.textContent()).toMatch(/RETRY_AFTER_GRACE.*falls after the 1-day grace period/);
+    await panel.getByLabel('Grace period (days)').fill('3');
+    await panel.getByLabel('Notice days before renewal').fill('10');
+    await panel.getByRole('button', { name: 'Save settings' }).click();
+    await expect.poll(() => panel.textContent()).toMatch(/10 days before each renewal.*3 days after a declined renewal/);
+    await checkScreen(adm, 'plans-settings-admin');
+    expect(pageErrors(adm)).toEqual([]);
+  });
+
   it('shows the outbox entries: the plan, the charge, the refund, with their payloads', async () => {
     // The dispatcher (which the app and `cardops serve` run all the time) delivers what is there to a folder.
     const delivered = await new OutboxDispatcher({ store: app.backend.store, sinks: [folderSink(join(mkdtempSync(join(tmpdir(), 'cardops-e2e-outbox-')), 'out'))] }).drain();

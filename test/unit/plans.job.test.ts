@@ -111,6 +111,8 @@ describe('the renewal job', () => {
     expect(outbox.filter((t) => t === 'plan.charge_declined')).toHaveLength(3);
     expect(outbox).toContain('plan.lapsed');
     expect(await eventsOf('ChargePosted')).toHaveLength(0);
+    // The plans, plan_log, payment_methods and outbox read models equal a replay of the log.
+    expect((await backend.store.verify()).ok).toBe(true);
   });
 
   it('a never-retry decline code lapses at once', async () => {
