@@ -9,6 +9,7 @@ import { GatewaySimulator } from '../../domain/gateway/simulator.js';
 import { openBackend } from '../../domain/open.js';
 import { runRenewals } from '../../domain/plans/renewal.js';
 import { getPlan } from '../../domain/plans/queries.js';
+import { startRenewalTimer } from '../../domain/plans/timer.js';
 
 let backend: Backend;
 let agent: Connection;
@@ -121,6 +122,17 @@ describe('the renewal job', () => {
     expect(await run('2026-03-01')).toMatchObject({ declined: 1, lapsed: 1 });
     expect(await run('2026-03-02')).toMatchObject({ declined: 0 });
     expect(gateway.requests).toHaveLength(1);
+  });
+});
+
+describe('the app\'s renewal timer', () => {
+  it('runs the job for today at start-up', async () => {
+    await create('p1', 'm1', '2026-02-20');
+    const reports: number[] = [];
+    const timer = startRenewalTimer({ store: backend.store, gateway, clock, onReport: (r) => reports.push(r.charged) });
+    await timer.stop();
+    expect(reports).toEqual([1]);
+    expect((await eventsOf('ChargePosted')).map((e) => e.data.chargeId)).toEqual(['plan-p1-c1-2026-02']);
   });
 });
 
