@@ -25,7 +25,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'chargeRuns', label: 'Charge runs', key: 'h', roles: ['supervisor', 'admin'], comingWith: null, blurb: 'Plan, approve and review the monthly charge run, and export its reconciliation report.' },
   { id: 'outbox', label: 'Outbox', key: 'x', roles: 'any', comingWith: null, blurb: 'Messages waiting to leave CardOps, and the ones that failed.' },
   { id: 'operators', label: 'Operators', key: 'u', roles: ['admin'], comingWith: null, blurb: 'Who may sign in, with which role.' },
-  { id: 'settings', label: 'Settings', key: 's', roles: ['admin'], comingWith: 'later', blurb: 'Store settings.' },
+  { id: 'settings', label: 'Settings', key: 's', roles: ['admin'], comingWith: null, blurb: 'Credit policy, refund limit, order reminders and payment plan renewals.' },
 ];
 
 export const mayUse = (screen: Screen, role: Role): boolean => screen.roles === 'any' || screen.roles.includes(role);

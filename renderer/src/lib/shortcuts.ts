@@ -15,6 +15,7 @@ export const SHORTCUTS: readonly { readonly group: string; readonly items: reado
       { keys: ['/'], what: 'Search the table on screen' },
       { keys: ['Ctrl', 'E'], what: 'Export the table on screen (CSV)' },
       { keys: ['Esc'], what: 'Close a dialog' },
+      { keys: ['Ctrl', 'S'], what: 'Settings: save the section being edited (Esc cancels)' },
     ],
   },
   { group: 'Go to (press g, then the key)', items: SCREENS.map((s) => ({ keys: ['g', s.key], what: s.label })) },

@@ -1,0 +1,277 @@
+/**
+ * The settings screen's sections: each field with its meaning in plain words and its unit, how
+ * it is shown, how what the admin typed is read back, and the one command a section saves with.
+ * The backend validates everything again and has the last word (its refusals are shown as is).
+ */
+import type { Command } from '../../api/types';
+import { formatMoney, parseAmount } from '../accounts/money';
+import type { AllSettings, EventView, LastChange } from './types';
+
+export type SectionId = 'credit' | 'refunds' | 'reminders' | 'plans';
+
+/** What a field holds. Money is integer minor units of whatever currency the account or charge is in. */
+export type FieldKind = 'money' | 'days' | 'minutesList' | 'daysList' | 'codes' | 'url';
+export type FieldValue = number | readonly number[] | string | readonly string[];
+
+export interface FieldDef {
+  readonly key: string;
+  readonly label: string;
+  /** What it does, in plain words. */
+  readonly meaning: string;
+  readonly kind: FieldKind;
+  readonly get: (s: AllSettings) => FieldValue;
+}
+
+export interface SectionDef {
+  readonly id: SectionId;
+  readonly title: string;
+  readonly blurb: string;
+  readonly fields: readonly FieldDef[];
+  /** The one command that saves the section, from the parsed values (keyed by field key). */
+  readonly command: (v: ReadonlyMap<string, FieldValue>) => Command;
+  /** The stream its changes are recorded on, and which change key of that stream's events is this section's. */
+  readonly stream: 'settings' | 'settings-plans';
+  readonly changeKey: string | null;
+}
+
+// ---------------------------------------------------------------- formatting
+
+/**
+ * Money settings apply in every currency, so they are shown currency-neutral, as major units
+ * of a two-decimal currency (the common case: 5,000 minor units → 50.00).
+ */
+const NEUTRAL = 'XXX';
+export const formatNeutral = (minor: number): string => formatMoney(minor, NEUTRAL, { code: false });
+const plural = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** 60 → "1 hour", 1440 → "1 day", 90 → "90 minutes". */
+export function humanMinutes(m: number): string {
+  if (m % 1440 === 0) return plural(m / 1440, 'day', 'days');
+  if (m % 60 === 0) return plural(m / 60, 'hour', 'hours');
+  return plural(m, 'minute', 'minutes');
+}
+
+/** The text an input starts with for a value. */
+export function draftOf(kind: FieldKind, v: FieldValue): string {
+  if (kind === 'money' && typeof v === 'number') return formatNeutral(v).replace(/,/g, '');
+  if (Array.isArray(v)) return v.join(', ');
+  return String(v);
+}
+
+/** The unit an input is typed in, shown beside it. */
+export function unitOf(kind: FieldKind): string {
+  switch (kind) {
+    case 'money':
+      return 'major units';
+    case 'days':
+    case 'daysList':
+      return 'days';
+    case 'minutesList':
+      return 'minutes';
+    case 'codes':
+    case 'url':
+      return '';
+  }
+}
+
+/** How to type it. */
+export function hintOf(kind: FieldKind): string {
+  switch (kind) {
+    case 'money':
+      return 'With a dot for the decimals, e.g. 50.00; 0 is allowed.';
+    case 'days':
+      return 'A whole number of days.';
+    case 'minutesList':
+      return 'Minutes after the order was created, smallest first, separated by commas, e.g. 60, 1440. Empty: no reminders.';
+    case 'daysList':
+      return 'Days after the renewal date, smallest first, separated by commas, e.g. 1, 2. Empty: no retries.';
+    case 'codes':
+      return 'Decline codes separated by commas, e.g. lost_card, stolen_card. Empty: every decline is retried.';
+    case 'url':
+      return 'A web address; the plan id is added at its end.';
+  }
+}
+
+// ---------------------------------------------------------------- parsing
+
+export type ParsedField = { readonly ok: true; readonly value: FieldValue } | { readonly ok: false; readonly message: string };
+
+function parseWhole(t: string, unit: string): ParsedField {
+  const s = t.replace(/[\s_,]/g, '');
+  if (!s) return { ok: false, message: `enter a whole number of ${unit}` };
+  if (!/^\d+$/.test(s)) return { ok: false, message: `a whole number of ${unit}, digits only, e.g. 7` };
+  return { ok: true, value: Number(s) };
+}
+
+function parseList(t: string, unit: string): ParsedField {
+  const parts = t.split(/[\s,;]+/).filter(Boolean);
+  const bad = parts.find((p) => !/^\d+$/.test(p));
+  if (bad !== undefined) return { ok: false, message: `"${bad}" is not a whole number of ${unit}: separate the numbers with commas, e.g. 60, 1440` };
+  return { ok: true, value: parts.map(Number) };
+}
+
+export function parseField(kind: FieldKind, text: string): ParsedField {
+  const t = text.trim();
+  switch (kind) {
+    case 'money': {
+      // Zero is a valid limit (never approve automatically); parseAmount wants more than zero.
+      if (/^0*(\.0*)?$/.test(t.replace(/\s/g, '')) && /\d/.test(t)) return { ok: true, value: 0 };
+      const p = parseAmount(t, NEUTRAL);
+      return p.ok ? { ok: true, value: p.minor } : { ok: false, message: p.message.replace(`${NEUTRAL} amounts`, 'amounts') };
+    }
+    case 'days':
+      return parseWhole(t, 'days');
+    case 'minutesList':
+      return parseList(t, 'minutes');
+    case 'daysList':
+      return parseList(t, 'days');
+    case 'codes':
+      return { ok: true, value: t.split(/[\s,;]+/).filter(Boolean) };
+    case 'url':
+      return t ? { ok: true, value: t } : { ok: false, message: 'enter a web address, e.g. https://pay.example.com/plans/' };
+  }
+}
+
+// ---------------------------------------------------------------- the sections
+
+function num(v: ReadonlyMap<string, FieldValue>, key: string): number {
+  const x = v.get(key);
+  if (typeof x !== 'number') throw new Error(`settings: ${key} is not a number`);
+  return x;
+}
+function nums(v: ReadonlyMap<string, FieldValue>, key: string): number[] {
+  const x = v.get(key);
+  if (!Array.isArray(x) || !x.every((n) => typeof n === 'number')) throw new Error(`settings: ${key} is not a list of numbers`);
+  return x.map(Number);
+}
+function strs(v: ReadonlyMap<string, FieldValue>, key: string): string[] {
+  const x = v.get(key);
+  if (!Array.isArray(x)) throw new Error(`settings: ${key} is not a list`);
+  return x.map(String);
+}
+function str(v: ReadonlyMap<string, FieldValue>, key: string): string {
+  const x = v.get(key);
+  if (typeof x !== 'string') throw new Error(`settings: ${key} is not text`);
+  return x;
+}
+
+export const SECTIONS: readonly SectionDef[] = [
+  {
+    id: 'credit',
+    title: 'Credit policy',
+    blurb: 'What happens when a charge takes an account beyond its credit limit.',
+    stream: 'settings',
+    changeKey: 'creditPolicy',
+    fields: [
+      {
+        key: 'autoApproveMaxOverdraft',
+        label: 'Approve automatically up to',
+        meaning: 'An overdraft up to this amount beyond the credit limit is approved at once, with no supervisor.',
+        kind: 'money',
+        get: (s) => s.settings.creditPolicy.autoApproveMaxOverdraft,
+      },
+      {
+        key: 'autoDenyOverOverdraft',
+        label: 'Deny automatically over',
+        meaning: 'An overdraft over this amount is denied at once and the account\u2019s cards are suspended. Between the two amounts, a supervisor decides.',
+        kind: 'money',
+        get: (s) => s.settings.creditPolicy.autoDenyOverOverdraft,
+      },
+    ],
+    command: (v) => ({ type: 'UpdateSettings', changes: { creditPolicy: { autoApproveMaxOverdraft: num(v, 'autoApproveMaxOverdraft'), autoDenyOverOverdraft: num(v, 'autoDenyOverOverdraft') } } }),
+  },
+  {
+    id: 'refunds',
+    title: 'Refunds',
+    blurb: 'How much an agent may refund without a supervisor.',
+    stream: 'settings',
+    changeKey: 'refunds',
+    fields: [
+      {
+        key: 'agentLimit',
+        label: 'Agent limit',
+        meaning: 'A refund up to this amount is posted to the account at once; a larger one waits for a supervisor\u2019s approval.',
+        kind: 'money',
+        get: (s) => s.settings.refunds.agentLimit,
+      },
+    ],
+    command: (v) => ({ type: 'UpdateSettings', changes: { refunds: { agentLimit: num(v, 'agentLimit') } } }),
+  },
+  {
+    id: 'reminders',
+    title: 'Order reminders',
+    blurb: 'Reminders for what is still unpaid on an order.',
+    stream: 'settings',
+    changeKey: 'orderReminders',
+    fields: [
+      {
+        key: 'afterMinutes',
+        label: 'Remind after',
+        meaning: 'A reminder goes out at each of these times after the order was created, while part of it is unpaid (at most 10).',
+        kind: 'minutesList',
+        get: (s) => s.settings.orderReminders.afterMinutes,
+      },
+    ],
+    command: (v) => ({ type: 'UpdateSettings', changes: { orderReminders: { afterMinutes: nums(v, 'afterMinutes') } } }),
+  },
+  {
+    id: 'plans',
+    title: 'Payment plans',
+    blurb: 'Renewal notices, and what happens when a renewal charge is declined.',
+    stream: 'settings-plans',
+    changeKey: null,
+    fields: [
+      { key: 'noticeDays', label: 'Renewal notice', meaning: 'A notice goes to the customer this many days before a plan renews (1 to 60).', kind: 'days', get: (s) => s.plans.noticeDays },
+      { key: 'graceDays', label: 'Grace period', meaning: 'After a declined renewal, the plan stays usable this many days while the charge is retried; then it lapses (0 to 30).', kind: 'days', get: (s) => s.plans.graceDays },
+      { key: 'retryDays', label: 'Retry schedule', meaning: 'A declined renewal charge is tried again on these days after the renewal date, each within the grace period.', kind: 'daysList', get: (s) => s.plans.retryDays },
+      { key: 'neverRetryCodes', label: 'Never retry on', meaning: 'Decline codes that stop the retries at once: the card is gone, or the issuer said never.', kind: 'codes', get: (s) => s.plans.neverRetryCodes },
+      { key: 'payLinkBase', label: 'Payment link', meaning: 'Where a customer pays a declined or lapsed plan; the plan id is added at the end.', kind: 'url', get: (s) => s.plans.payLinkBase },
+    ],
+    command: (v) => ({
+      type: 'UpdatePlanSettings',
+      changes: { noticeDays: num(v, 'noticeDays'), graceDays: num(v, 'graceDays'), retryDays: nums(v, 'retryDays'), neverRetryCodes: strs(v, 'neverRetryCodes'), payLinkBase: str(v, 'payLinkBase') },
+    }),
+  },
+];
+
+/** Reads every field of a section from the drafts: the command to send, or an error per field. */
+export function buildCommand(section: SectionDef, drafts: Readonly<Record<string, string>>): { ok: true; command: Command } | { ok: false; errors: Record<string, string> } {
+  const values = new Map<string, FieldValue>();
+  const errors: Record<string, string> = {};
+  for (const f of section.fields) {
+    const p = parseField(f.kind, drafts[f.key] ?? '');
+    if (p.ok) values.set(f.key, p.value);
+    else errors[f.key] = p.message;
+  }
+  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, command: section.command(values) };
+}
+
+/** The backend's validation issues, by the section's field each names (the first issue per field). */
+export function fieldIssues(section: SectionDef, details: Readonly<Record<string, unknown>> | undefined): Record<string, string> {
+  const issues = details?.issues;
+  const out: Record<string, string> = {};
+  if (!Array.isArray(issues)) return out;
+  for (const i of issues as unknown[]) {
+    if (typeof i !== 'object' || i === null) continue;
+    const { path, message } = i as { path?: unknown; message?: unknown };
+    if (!Array.isArray(path) || typeof message !== 'string') continue;
+    const field = section.fields.find((f) => path.includes(f.key));
+    if (field) out[field.key] ??= message;
+  }
+  return out;
+}
+
+/** The section's last change, from its stream's events (newest last). */
+export function lastChangeOf(section: SectionDef, events: readonly EventView[]): LastChange | null {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const e = events[i]!;
+    if (e.streamId !== section.stream) continue;
+    if (section.changeKey !== null) {
+      const data = e.data as { changes?: unknown } | null;
+      const changes = data && typeof data === 'object' ? data.changes : undefined;
+      if (!changes || typeof changes !== 'object' || !(section.changeKey in changes)) continue;
+    }
+    return { operator: e.metadata.operator, at: e.recordedAt };
+  }
+  return null;
+}
