@@ -166,6 +166,20 @@ describe('payment plans in the browser', () => {
     expect(await msg.textContent()).toMatch(/Dedup key/);
     await checkScreen(sup, 'outbox-payload');
     await msg.getByRole('button', { name: 'Close' }).first().click();
+
+    // A message that a partner's endpoint kept refusing is parked; a supervisor retries it.
+    await agent.exec({ type: 'DeactivateCard', cardId: 'CRD-PLN-1', reason: 'suspicious_activity' });
+    const down = { name: 'http:partner', deliver: async (): Promise<void> => Promise.reject(new Error('http://partner.example answered HTTP 503')) };
+    expect(await new OutboxDispatcher({ store: app.backend.store, sinks: [down], maxAttempts: 1 }).runOnce()).toMatchObject({ parked: 1 });
+    await sup.getByRole('button', { name: 'Refresh the outbox' }).click();
+    await sup.getByRole('combobox', { name: 'Filter by status' }).selectOption('parked');
+    const parked = table.getByRole('row').filter({ hasText: 'CardDeactivated' });
+    await expect.poll(() => parked.textContent()).toMatch(/Parked.*HTTP 503/);
+    await checkScreen(sup, 'outbox-parked');
+    await parked.getByRole('button', { name: /Retry message/ }).click();
+    await expect.poll(() => table.getByRole('row').filter({ hasText: 'CardDeactivated' }).count()).toBe(0);
+    await sup.getByRole('combobox', { name: 'Filter by status' }).selectOption('pending');
+    await expect.poll(() => table.textContent()).toMatch(/CardDeactivated/);
     expect(pageErrors(sup)).toEqual([]);
   });
 });
