@@ -9,7 +9,8 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session
 import { defaultDataDir, defaultDbPath } from '../platform/paths.js';
 import { DEFAULT_SIZE, loadWindowState, MIN_SIZE, saveWindowState, visibleOn } from './bounds.js';
 import { superviseHost, type HostSupervisor } from './host.js';
-import { CH, isTheme, parseSaveRequest, type Theme } from './ipc.js';
+import { CH, isTheme, parseInvoicePdfRequest, parseSaveRequest, type Theme } from './ipc.js';
+import { saveInvoicePdf } from './invoicePdf.js';
 import { buildMenu } from './menu.js';
 import { parseSaveReportRequest } from '../host/reportProtocol.js';
 import { saveReport } from './reports.js';
@@ -91,6 +92,13 @@ function start(): void {
     if (!r) throw new Error('refused: a report needs a ticket, a file name and a format (csv, xlsx or pdf)');
     if (!host) throw new Error('the CardOps backend is not running: wait a moment, then try again');
     return saveReport(mainWindow, r, host.report);
+  });
+  ipcMain.handle(CH.saveInvoicePdf, async (e, request: unknown) => {
+    if (!trusted(e)) throw new Error('refused: this page is not CardOps');
+    const r = parseInvoicePdfRequest(request);
+    if (!r) throw new Error("refused: an invoice PDF needs the invoice's number or id");
+    // The sender's own window: a page can print itself, never another window.
+    return saveInvoicePdf(e.sender, r.fileName);
   });
 
   refreshMenu();

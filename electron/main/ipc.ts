@@ -12,6 +12,8 @@ export const CH = {
   saveFile: 'cardops:save-file',
   /** renderer → main (invoke): save a charge run's report (a ticket from reports.ticket) through a Save dialog. */
   saveReport: 'cardops:save-report',
+  /** renderer → main (invoke): print the sender's own window (the invoice print view) to PDF and save it through a Save dialog. */
+  saveInvoicePdf: 'cardops:save-invoice-pdf',
   /** renderer → main: the operator picked a theme. */
   setTheme: 'cardops:set-theme',
 } as const;
@@ -31,4 +33,29 @@ export function parseSaveRequest(v: unknown): { suggestedName: string; content: 
   const safe = [...suggestedName].map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? '_' : c)).join('');
   const name = safe.replace(/^\.+/, '').slice(0, 120).trim();
   return { suggestedName: name || 'cardops-export.csv', content };
+}
+
+/**
+ * A safe PDF file name for an invoice: its number once issued (`INV-2026-000012`), else its id.
+ * Letters, digits, `.`, `_` and `-` are kept; anything else (path separators, spaces, control
+ * characters) becomes `_`; no leading dot, no name Windows reserves; at most 100 characters before `.pdf`.
+ */
+export function invoicePdfFileName(invoice: string): string {
+  const safe = invoice
+    .trim()
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^[._]+/, '')
+    .slice(0, 100)
+    .replace(/\.+$/, '');
+  // Windows reserves these names whatever the extension.
+  if (/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(safe)) return `invoice-${safe}.pdf`;
+  return `${safe || 'invoice'}.pdf`;
+}
+
+/** An invoice PDF request from the renderer, checked: `{ invoice }`, the invoice's number or id (1–200 characters). */
+export function parseInvoicePdfRequest(v: unknown): { fileName: string } | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const { invoice } = v as { invoice?: unknown };
+  if (typeof invoice !== 'string' || invoice.trim() === '' || invoice.length > 200) return null;
+  return { fileName: invoicePdfFileName(invoice) };
 }

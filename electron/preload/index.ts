@@ -7,7 +7,7 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { listeners, openGate, WAIT_FOR_LINK_MS } from '../../renderer/src/api/carrier.js';
 import { createRequester, DISCONNECTED, OFFLINE } from '../../renderer/src/api/requests.js';
-import type { ApiMethod, CardOpsBridge, ConnectionState, Params, Push, Reply, SaveFileResult, SaveReportRequest, ShellCommand, ThemePreference } from '../../renderer/src/api/types.js';
+import type { ApiMethod, CardOpsBridge, ConnectionState, Params, Push, Reply, SaveFileResult, SaveInvoicePdfRequest, SaveReportRequest, ShellCommand, ThemePreference } from '../../renderer/src/api/types.js';
 import { CH } from '../main/ipc.js';
 
 /** The DOM MessagePort the page side gets, as much of it as this file uses. */
@@ -80,6 +80,8 @@ const bridge = {
   onShellCommand: (listener: (c: ShellCommand) => void) => shellCommands.add(listener),
   saveFile: (request: { suggestedName: string; content: string }) => ipcRenderer.invoke(CH.saveFile, request) as Promise<SaveFileResult>,
   saveReport: (request: SaveReportRequest) => ipcRenderer.invoke(CH.saveReport, request) as Promise<SaveFileResult>,
+  // Only the invoice's name crosses: main prints the sender's own window, nothing the page picks.
+  saveInvoicePdf: (request: SaveInvoicePdfRequest) => ipcRenderer.invoke(CH.saveInvoicePdf, { invoice: request.invoice }) as Promise<SaveFileResult>,
   setTheme: (theme: ThemePreference) => ipcRenderer.send(CH.setTheme, theme),
 } satisfies CardOpsBridge;
 

@@ -41,6 +41,11 @@ export interface SaveReportRequest {
   readonly format: 'csv' | 'xlsx' | 'pdf';
 }
 
+/** The invoice whose print view is on screen: its number once issued, else its id (it names the file). */
+export interface SaveInvoicePdfRequest {
+  readonly invoice: string;
+}
+
 /**
  * `window.cardops` in the Electron app: exactly the typed API, plus the few things only the
  * desktop shell can do. The preload implements it (`satisfies CardOpsBridge`).
@@ -53,5 +58,7 @@ export interface CardOpsBridge {
   saveFile(request: SaveFileRequest): Promise<SaveFileResult>;
   /** Saves a report through a Save dialog; the backend host writes it (a PDF is printed by Electron). */
   saveReport(request: SaveReportRequest): Promise<SaveFileResult>;
+  /** Prints this window (the invoice print view) to an A4 PDF and saves it through a Save dialog. */
+  saveInvoicePdf(request: SaveInvoicePdfRequest): Promise<SaveFileResult>;
   setTheme(theme: ThemePreference): void;
 }
