@@ -47,8 +47,10 @@ const backend = (async () => {
   return openBackend({ path: dbPath });
 })();
 
-/** The renewal timer and the outbox dispatcher, once the store is open. */
+/** The renewal timer, the outbox dispatcher and the start-up recipient repair, once the store is open. */
 const background = backend.then((b) => startBackground(b, dbPath));
+// A store that did not open is reported below (`fatal`, exit 2); this promise must not crash the host first as an unhandled rejection.
+background.catch(() => undefined);
 
 backend.then(
   () => parentPort.postMessage({ kind: 'ready', dbPath }),

@@ -1,8 +1,10 @@
 /**
  * The backend's background work, for the processes that own a store for a long time (the
- * Electron backend host and `cardops serve`): the payment plans' renewal timer and the outbox
- * dispatcher. Sinks: a folder of JSON files ($CARDOPS_OUTBOX_DIR, else `outbox/` beside the
- * store) and, when $CARDOPS_OUTBOX_URL is set, an HTTP endpoint.
+ * Electron backend host and `cardops serve`): the payment plans' renewal timer, the outbox
+ * dispatcher, and once at start-up the invoices' recipient repair (what a crash between two
+ * steps of the recipient process manager left behind, as operator `system`). Sinks: a folder
+ * of JSON files ($CARDOPS_OUTBOX_DIR, else `outbox/` beside the store) and, when
+ * $CARDOPS_OUTBOX_URL is set, an HTTP endpoint.
  */
 import { dirname, join } from 'node:path';
 import type { Backend } from '../../domain/backend/backend.js';
@@ -10,6 +12,7 @@ import { simulatorFor } from '../../domain/gateway/simulator.js';
 import { OutboxDispatcher } from '../../domain/outbox/dispatcher.js';
 import { folderSink, httpSink, type Sink } from '../../domain/outbox/sinks.js';
 import { startRenewalTimer } from '../../domain/plans/timer.js';
+import { describeRepair, repairInvoiceRecipients } from '../../domain/invoices/startup.js';
 
 export function outboxSinks(dbPath: string, env: NodeJS.ProcessEnv = process.env): Sink[] {
   const sinks: Sink[] = [folderSink(env.CARDOPS_OUTBOX_DIR || join(dirname(dbPath), 'outbox'))];
@@ -17,7 +20,19 @@ export function outboxSinks(dbPath: string, env: NodeJS.ProcessEnv = process.env
   return sinks;
 }
 
-export function startBackground(backend: Backend, dbPath: string, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): { stop(): Promise<void> } {
+export interface Background {
+  /** Settles once the start-up jobs (the recipient repair) are done; it never rejects (a failure is logged). */
+  readonly startup: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function startBackground(backend: Backend, dbPath: string, log: (m: string) => void = (m) => process.stderr.write(`${m}\n`)): Background {
+  const startup = repairInvoiceRecipients(backend.store).then(
+    (events) => {
+      if (events.length) log(`invoices: repaired what an interrupted recipient check left behind: ${describeRepair(events)}`);
+    },
+    (e: unknown) => log(`invoices: the recipient repair at start-up failed: ${e instanceof Error ? e.message : String(e)}; run the ReconcileInvoiceRecipients command, or restart`),
+  );
   const dispatcher = new OutboxDispatcher({ store: backend.store, sinks: outboxSinks(dbPath), log });
   dispatcher.start();
   const timer = startRenewalTimer({
@@ -27,8 +42,9 @@ export function startBackground(backend: Backend, dbPath: string, log: (m: strin
     onError: (e) => log(`payment plans: the renewal job failed: ${(e as Error).message}`),
   });
   return {
+    startup,
     async stop() {
-      await Promise.all([dispatcher.stop(), timer.stop()]);
+      await Promise.all([dispatcher.stop(), timer.stop(), startup]);
     },
   };
 }
