@@ -1,6 +1,8 @@
 /**
  * Split payments in Chromium: an order paid half by card in EUR and half by PayPal in USD; the
- * dialog shows the conversion before saving, and the overpayment is shown as credit.
+ * dialog shows the conversion before saving, and the overpayment is shown as credit. A payment
+ * cancelled from the order screen stops counting (the amount due goes back up), and the
+ * backend's refusal to cancel a payment of an order paid meanwhile is shown as it is.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +85,56 @@ describe('an order paid half by card in EUR and half by PayPal in USD', () => {
     const agent = await signedInAs(app, 'agent1');
     const summary = await agent.call('accounts.summary', { accountId: 'ACC-ORD-1' });
     expect(summary.account.balance).toBe(32);
+    agent.close();
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('cancelling a payment from the order screen', () => {
+  it('cancels a payment with a reason, sees the amount due go back up, and shows a refusal verbatim', async () => {
+    const agent = await signedInAs(app, 'agent1');
+    await agent.exec({ type: 'CreateOrder', orderId: 'ORD-CANCEL-1', accountId: 'ACC-ORD-1', baseCurrency: 'EUR', lines: [{ description: 'Annual fee', quantity: 1, unitPrice: 30_000 }], total: 30_000 });
+    await agent.exec({ type: 'AddOrderPayment', orderId: 'ORD-CANCEL-1', paymentId: 'PAY-CHEQUE-1', method: 'cheque', amount: 10_000, currency: 'EUR' });
+    await agent.exec({ type: 'AddOrderPayment', orderId: 'ORD-CANCEL-1', paymentId: 'PAY-CASH-1', method: 'cash', amount: 5_000, currency: 'EUR' });
+
+    const { context, page } = await openApp(browser, app);
+    await signIn(page, 'agent1');
+    await nav(page).getByRole('button', { name: 'Orders' }).click();
+    await page.getByRole('button', { name: 'ORD-CANCEL-1' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Order ORD-CANCEL-1', level: 1 }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('due').textContent()).toContain('150.00 EUR');
+
+    // The cheque bounced: cancel it. What is due goes back up by its 100.00 EUR.
+    const payments = page.getByRole('table', { name: 'Payments' });
+    await payments.getByRole('button', { name: /Cancel payment… PAY-CHEQUE-1/ }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel a payment of order ORD-CANCEL-1' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    expect(await dialog.textContent()).toMatch(/PAY-CHEQUE-1.*Cheque.*100\.00 EUR.*150\.00 EUR → after cancelling 250\.00 EUR/);
+    await dialog.getByLabel('Reason').fill('Cheque bounced');
+    await checkScreen(page, 'order-cancel-payment');
+    await dialog.getByRole('button', { name: 'Cancel payment', exact: true }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => page.getByTestId('due').textContent()).toContain('250.00 EUR');
+    const cheque = payments.getByRole('row').filter({ hasText: 'Cheque' });
+    expect(await cheque.textContent()).toMatch(/Cancelled: Cheque bounced/);
+    expect(await cheque.getByRole('button').count()).toBe(0);
+    await checkScreen(page, 'order-payment-cancelled');
+    expect((await agent.call('orders.get', { orderId: 'ORD-CANCEL-1' })).order.due).toBe(25_000);
+
+    // Meanwhile someone else settles the order; cancelling the cash payment is then refused, in the backend's words.
+    await payments.getByRole('button', { name: /Cancel payment… PAY-CASH-1/ }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await agent.exec({ type: 'AddOrderPayment', orderId: 'ORD-CANCEL-1', paymentId: 'PAY-WIRE-1', method: 'bank_transfer', amount: 25_000, currency: 'EUR' });
+    await dialog.getByLabel('Reason').fill('Entered twice');
+    await dialog.getByRole('button', { name: 'Cancel payment', exact: true }).click();
+    const refusal = dialog.getByRole('alert');
+    await expect.poll(async () => (await refusal.textContent())?.trim()).toBe('ORDER_PAID — order ORD-CANCEL-1 is paid: a payment can no longer be cancelled; refund the customer instead');
+    await checkScreen(page, 'order-cancel-payment-refused');
+    await dialog.getByRole('button', { name: 'Keep the payment' }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    expect((await agent.call('orders.get', { orderId: 'ORD-CANCEL-1' })).payments.find((p) => p.paymentId === 'PAY-CASH-1')?.status).toBe('active');
+
     agent.close();
     expect(pageErrors(page)).toEqual([]);
     await context.close();
