@@ -63,7 +63,7 @@ export async function seedDemoAccounts(store: CardOpsStore, options: { accounts:
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const batchSize = options.batchAccounts ?? 5_000;
-  const metadata: EventMetadata = { operator: 'seed', correlationId: `seed-${options.seed}`, causationId: `seed-${options.seed}`, commandId: `seed-${options.seed}` };
+  const metadata: EventMetadata = { operator: 'seed', correlationId: `seed-${options.seed}`, causationId: `seed-${options.seed}`, commandId: `seed-${options.seed}`, demo: true };
   const reviewAll = { autoApproveMaxOverdraft: -1, autoDenyOverOverdraft: Number.MAX_SAFE_INTEGER };
   let events = 0;
   // Event ids grow with the account number (zero-padded), so the store's event-id index is

@@ -11,6 +11,8 @@ export interface Projection {
   readonly version: number;
   /** The tables it owns, in creation order. */
   readonly tables: readonly string[];
+  /** Views it defines over its tables (and the log); dropped and recreated with the tables. A name may have been a table in an older version. */
+  readonly views?: readonly string[];
   /** DDL that creates its tables and indexes. */
   readonly schema: string;
   /** The event types it reads; all when absent. */

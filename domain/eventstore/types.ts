@@ -9,6 +9,11 @@ export interface EventMetadata {
   readonly correlationId: string;
   readonly causationId: string;
   readonly commandId: string;
+  /**
+   * Set on demo data made up by `cardops seed`: history that never happened, which the outbox
+   * does not announce to third parties.
+   */
+  readonly demo?: true;
 }
 
 /** An event to append. The store assigns positions and the recorded-at time. */

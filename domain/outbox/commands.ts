@@ -13,7 +13,7 @@ export const outboxCommands = {
     handle: async (env, c) => {
       const row = await env.store.read((sql) => findOutbox(sql, c.id));
       const eventId = row?.eventId ?? c.id;
-      return executeOne(env, outboxRetryStreamId(eventId), outboxRetryDecider, { type: 'RetryOutboxMessage', eventId, status: row?.status ?? null, ...(c.note ? { note: c.note } : {}) });
+      return executeOne(env, outboxRetryStreamId(eventId), outboxRetryDecider, { type: 'RetryOutboxMessage', eventId, ...(row ? { position: row.position } : {}), status: row?.status ?? null, ...(c.note ? { note: c.note } : {}) });
     },
   }),
 };

@@ -6,7 +6,7 @@
 import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
 import type { OutboxEvent, OutboxStatus } from './events.js';
 
-export type OutboxCommand = { readonly type: 'RetryOutboxMessage'; readonly eventId: string; readonly status: OutboxStatus | null; readonly note?: string };
+export type OutboxCommand = { readonly type: 'RetryOutboxMessage'; readonly eventId: string; readonly position?: number; readonly status: OutboxStatus | null; readonly note?: string };
 type RetryEvent = Extract<OutboxEvent, { type: 'OutboxRetryRequested' }>;
 
 const STATUS_WORDS: Record<OutboxStatus, string> = {
@@ -24,7 +24,7 @@ export const outboxRetryDecider: Decider<OutboxCommand, RetryEvent, { readonly r
       case 'RetryOutboxMessage':
         if (c.status === null) return refuse('MESSAGE_NOT_FOUND', `there is no outbox message ${c.eventId}: check the id (the event id, or the number shown on the Outbox screen)`);
         if (c.status !== 'parked') return refuse('MESSAGE_NOT_PARKED', `outbox message ${c.eventId} is ${STATUS_WORDS[c.status]}: only a parked message can be retried by hand`);
-        return [{ type: 'OutboxRetryRequested', data: { eventId: c.eventId, ...(c.note ? { note: c.note } : {}) } }];
+        return [{ type: 'OutboxRetryRequested', data: { eventId: c.eventId, ...(c.position !== undefined ? { position: c.position } : {}), ...(c.note ? { note: c.note } : {}) } }];
       default:
         return assertNever(c.type);
     }

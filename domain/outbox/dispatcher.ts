@@ -77,6 +77,7 @@ export class OutboxDispatcher {
     const now = this.clock.now();
     const due = await this.o.store.read((sql) => dueMessages(sql, now, this.batchSize));
     const delivered: string[] = [];
+    const positions: number[] = [];
     const events: NewEvent[] = [];
     let failed = 0;
     let parked = 0;
@@ -89,23 +90,24 @@ export class OutboxDispatcher {
       try {
         for (const sink of this.o.sinks) await sink.deliver(message);
         delivered.push(row.eventId);
+        positions.push(row.position);
       } catch (e) {
         const error = e instanceof Error ? e.message : String(e);
         const attempt = row.attempts + 1;
         if (attempt >= this.maxAttempts) {
           parked++;
-          add({ type: 'OutboxMessageParked', data: { eventId: row.eventId, attempts: attempt, error } }, row.eventId);
+          add({ type: 'OutboxMessageParked', data: { eventId: row.eventId, position: row.position, attempts: attempt, error } }, row.eventId);
           this.o.log?.(`outbox: parked ${row.eventId} after ${attempt} failed attempts: ${error}`);
         } else {
           failed++;
           const nextAttemptAt = new Date(Date.parse(now) + backoffMs(attempt, this.baseDelayMs, this.maxDelayMs)).toISOString();
           this.holdUntil = Date.parse(nextAttemptAt);
-          add({ type: 'OutboxDeliveryFailed', data: { eventId: row.eventId, attempt, error, nextAttemptAt } }, row.eventId);
+          add({ type: 'OutboxDeliveryFailed', data: { eventId: row.eventId, position: row.position, attempt, error, nextAttemptAt } }, row.eventId);
         }
         break; // the sink is likely down: stop here, back off, and keep the order
       }
     }
-    if (delivered.length) events.unshift({ eventId: `${commandId}:d`, type: 'OutboxMessagesDelivered', data: { eventIds: delivered, sinks: this.sinkNames }, metadata });
+    if (delivered.length) events.unshift({ eventId: `${commandId}:d`, type: 'OutboxMessagesDelivered', data: { eventIds: delivered, positions, sinks: this.sinkNames }, metadata });
     if (events.length) await this.o.store.append(OUTBOX_DISPATCH_STREAM, events, { expectedVersion: 'any' });
     return { delivered: delivered.length, failed, parked, backedOff: failed + parked > 0 };
   }

@@ -13,11 +13,14 @@ export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'failed', 'd
 
 export type OutboxEvent =
   /** Messages every configured sink has acknowledged (one event per dispatch round). */
-  | { readonly type: 'OutboxMessagesDelivered'; readonly data: { readonly eventIds: readonly string[]; readonly sinks: readonly string[] } }
+  | { readonly type: 'OutboxMessagesDelivered'; readonly data: { readonly eventIds: readonly string[]; readonly positions?: readonly number[]; readonly sinks: readonly string[] } }
   /** One failed attempt; the message is tried again at `nextAttemptAt` (exponential back-off). */
-  | { readonly type: 'OutboxDeliveryFailed'; readonly data: { readonly eventId: string; readonly attempt: number; readonly error: string; readonly nextAttemptAt: string } }
+  | { readonly type: 'OutboxDeliveryFailed'; readonly data: { readonly eventId: string; readonly position?: number; readonly attempt: number; readonly error: string; readonly nextAttemptAt: string } }
   /** After too many failed attempts: no more automatic attempts until an operator asks for one. */
-  | { readonly type: 'OutboxMessageParked'; readonly data: { readonly eventId: string; readonly attempts: number; readonly error: string } }
-  | { readonly type: 'OutboxRetryRequested'; readonly data: { readonly eventId: string; readonly note?: string } };
+  | { readonly type: 'OutboxMessageParked'; readonly data: { readonly eventId: string; readonly position?: number; readonly attempts: number; readonly error: string } }
+  | { readonly type: 'OutboxRetryRequested'; readonly data: { readonly eventId: string; readonly position?: number; readonly note?: string } };
+
+// `position` (the message's number: its event's position) is how the outbox read model finds the
+// message; events recorded before it was added carry only the event id, looked up in the log.
 
 export const OUTBOX_OWN_EVENT_TYPES: readonly OutboxEvent['type'][] = ['OutboxMessagesDelivered', 'OutboxDeliveryFailed', 'OutboxMessageParked', 'OutboxRetryRequested'];

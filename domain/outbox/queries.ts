@@ -1,4 +1,4 @@
-/** The outbox for the screen, the CLI and the dispatcher. */
+/** The outbox for the screen, the CLI and the dispatcher: the `outbox` view (rows joined with their events), counts from `outbox_rows`. */
 import type { SqlValue } from 'sql.js';
 import { keysetPage, type ListParams, type Page, type TableSpec } from '../backend/paging.js';
 import type { Sql } from '../eventstore/sql.js';
@@ -60,7 +60,7 @@ export type OutboxCounts = Readonly<Record<OutboxStatus, number>> & { readonly o
 
 export function outboxCounts(sql: Sql): OutboxCounts {
   const counts: Record<OutboxStatus, number> = { pending: 0, failed: 0, delivered: 0, parked: 0 };
-  for (const r of sql.all<{ status: OutboxStatus; n: number }>('SELECT status, count(*) AS n FROM outbox GROUP BY status')) counts[r.status] = Number(r.n);
+  for (const r of sql.all<{ status: OutboxStatus; n: number }>('SELECT status, count(*) AS n FROM outbox_rows GROUP BY status')) counts[r.status] = Number(r.n);
   const oldest = sql.scalar("SELECT created_at FROM outbox WHERE status <> 'delivered' ORDER BY position LIMIT 1");
   return { ...counts, oldestOpenAt: s(oldest) };
 }
@@ -88,4 +88,4 @@ export function dueMessages(sql: Sql, now: string, limit: number): { row: Outbox
 }
 
 /** When the next failed message is due again, if any. */
-export const nextDueAt = (sql: Sql): string | null => s(sql.scalar("SELECT min(next_attempt_at) FROM outbox WHERE status <> 'delivered' AND status = 'failed'"));
+export const nextDueAt = (sql: Sql): string | null => s(sql.scalar("SELECT min(next_attempt_at) FROM outbox_rows WHERE status = 'failed'"));

@@ -79,10 +79,34 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/**
+ * Things third parties hear about, done by operators on a seeded store (the seed's own made-up
+ * history is not announced): every active card suspended and reactivated, a charge on every open
+ * account. About three messages per account.
+ */
+async function activity(backend: Backend): Promise<void> {
+  const agent = backend.connect({ origin: 'test' });
+  const sup = backend.connect({ origin: 'test' });
+  expect((await agent.call('auth.login', { operatorId: 'agent1', password: 'demo' })).ok).toBe(true);
+  expect((await sup.call('auth.login', { operatorId: 'super1', password: 'demo' })).ok).toBe(true);
+  const run = async (c: typeof agent, command: { type: string } & Record<string, unknown>): Promise<void> => {
+    const r = await c.call('commands.execute', { command });
+    if (!r.ok) throw new Error(`${command.type}: ${r.error.message}`);
+  };
+  const cards = await backend.store.read((sql) => sql.all<{ card_id: string }>("SELECT card_id FROM cards WHERE status = 'active' ORDER BY card_id").map((r) => r.card_id));
+  for (const cardId of cards) {
+    await run(agent, { type: 'DeactivateCard', cardId, reason: 'customer_request' });
+    await run(agent, { type: 'ReactivateCard', cardId });
+  }
+  const accounts = await backend.store.read((sql) => sql.all<{ account_id: string }>("SELECT account_id FROM accounts WHERE status = 'open' ORDER BY account_id").map((r) => r.account_id));
+  for (const accountId of accounts) await run(sup, { type: 'PostCharge', accountId, chargeId: `CHG-OUTBOX-${accountId}`, amount: 500, description: 'Statement copy' });
+}
+
 async function seeded(accounts = 15): Promise<Backend> {
   const backend = await openBackend({ path: tempStore('cardops-outbox-'), log: () => {} });
   cleanups.push(() => backend.close());
   await seedDemo(backend.store, { accounts, seed: 7 });
+  await activity(backend);
   return backend;
 }
 
@@ -91,7 +115,7 @@ const statusCounts = (b: Backend) => b.store.read((sql) => Object.fromEntries(sq
 
 describe('the outbox dispatcher', () => {
   it('delivers every message at least once to an HTTP endpoint and a folder, with the event id as the key', async () => {
-    const backend = await seeded();
+    const backend = await seeded(25);
     const sink = await startSink();
     cleanups.push(() => sink.close());
     const dir = join(dirname(tempStore('cardops-outbox-dir-')), 'messages');
@@ -162,6 +186,9 @@ describe('killing the dispatcher mid-delivery', () => {
   it('loses nothing: after SIGKILLs during deliveries, a restart delivers every message at least once', async () => {
     const path = tempStore('cardops-outbox-kill-');
     expect(await runCliJson<{ ok: boolean }>(['seed', '--db', path, '--accounts', '40'])).toMatchObject({ ok: true });
+    const backend = await openBackend({ path, log: () => {} });
+    await activity(backend);
+    await backend.close();
     const sink = await startSink();
     cleanups.push(() => sink.close());
     let kills = 0;

@@ -168,7 +168,12 @@ export class SqlJsEventStore implements EventStore {
       const row = this.sql.get<{ version: number }>('SELECT version FROM projection_state WHERE name = ?', [p.name]);
       if (row && row.version === p.version) continue;
       this.db.exec('BEGIN');
-      for (const t of [...p.tables].reverse()) this.db.exec(`DROP TABLE IF EXISTS "${t}"`);
+      for (const t of [...(p.views ?? []), ...[...p.tables].reverse()]) {
+        // By what it is now: an older version may have had a table where this one has a view.
+        const kind = this.sql.scalar('SELECT type FROM sqlite_master WHERE name = ?', [t]);
+        if (kind === 'view') this.db.exec(`DROP VIEW "${t}"`);
+        else if (kind === 'table') this.db.exec(`DROP TABLE "${t}"`);
+      }
       this.db.exec(p.schema);
       this.sql.run('INSERT OR REPLACE INTO projection_state (name, version, position) VALUES (?, ?, 0)', [p.name, p.version]);
       this.db.exec('COMMIT');
