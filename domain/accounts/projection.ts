@@ -8,6 +8,10 @@ import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
 /** Postings only move the balance: within a batch they add up per account into one update. */
 const DELTA: Readonly<Record<string, 1 | -1>> = { DepositReceived: 1, TransferReceived: 1, TransferSent: -1, ChargePosted: -1, RefundPosted: 1, PrepaidCreditAdded: 1 };
 
+const CHUNK = 64;
+const UPDATE_MANY = `UPDATE accounts SET balance = balance + v.column2, version = v.column3, updated_at = v.column4
+  FROM (VALUES ${Array.from({ length: CHUNK }, () => '(?, ?, ?, ?)').join(', ')}) AS v WHERE accounts.account_id = v.column1`;
+
 export const accountsProjection: Projection = {
   name: 'accounts',
   version: 1,
@@ -40,7 +44,21 @@ export const accountsProjection: Projection = {
     };
     const pending = new Map<string, { d: number; v: number; t: string }>();
     const flush = (): void => {
-      for (const [id, p] of pending) sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [p.d, p.v, p.t, id]);
+      // 64 accounts per statement (UPDATE … FROM VALUES): a statement step per row is what costs in sql.js.
+      const all = [...pending];
+      let i = 0;
+      for (; i + CHUNK <= all.length; i += CHUNK) {
+        const params: (string | number)[] = [];
+        for (let k = i; k < i + CHUNK; k++) {
+          const [id, p] = all[k]!;
+          params.push(id, p.d, p.v, p.t);
+        }
+        sql.run(UPDATE_MANY, params);
+      }
+      for (; i < all.length; i++) {
+        const [id, p] = all[i]!;
+        sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [p.d, p.v, p.t, id]);
+      }
       pending.clear();
     };
     for (const e of events) {
