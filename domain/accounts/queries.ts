@@ -73,6 +73,8 @@ export interface TimelineEntry {
   readonly data: unknown;
   readonly metadata: EventMetadata;
   readonly recordedAt: string;
+  /** The operator's display name, when the operator is a person with an account here (not `system` or `seed`). */
+  readonly operatorName: string | null;
 }
 
 const str = (v: SqlValue | undefined): string => (v === null || v === undefined ? '' : String(v));
@@ -201,6 +203,11 @@ export function accountTimeline(sql: Sql, accountId: string, opts: { kinds?: rea
   const kinds = new Set(opts.kinds ?? []);
   const entries: TimelineEntry[] = [];
   let before = opts.before ?? Number.MAX_SAFE_INTEGER;
+  const names = new Map<string, string | null>();
+  const nameOf = (operatorId: string): string | null => {
+    if (!names.has(operatorId)) names.set(operatorId, strOrNull(sql.scalar('SELECT display_name FROM operators WHERE operator_id = ?', [operatorId])));
+    return names.get(operatorId) ?? null;
+  };
   // Read in chunks until a page of the chosen kinds is full (kinds are derived from types).
   for (;;) {
     const rows = sql.all(
@@ -213,7 +220,8 @@ export function accountTimeline(sql: Sql, accountId: string, opts: { kinds?: rea
       const kind = kindOf(type);
       if (kinds.size && !kinds.has(kind)) continue;
       if (entries.length === limit) return { entries, next: entries[entries.length - 1]!.position };
-      entries.push({ position: Number(r.position), streamId: str(r.stream_id), eventId: str(r.event_id), type, kind, data: JSON.parse(str(r.data)) as unknown, metadata: JSON.parse(str(r.metadata)) as EventMetadata, recordedAt: str(r.recorded_at) });
+      const metadata = JSON.parse(str(r.metadata)) as EventMetadata;
+      entries.push({ position: Number(r.position), streamId: str(r.stream_id), eventId: str(r.event_id), type, kind, data: JSON.parse(str(r.data)) as unknown, metadata, recordedAt: str(r.recorded_at), operatorName: nameOf(metadata.operator) });
     }
     if (rows.length <= limit) return { entries, next: null };
   }

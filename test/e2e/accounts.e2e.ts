@@ -167,14 +167,15 @@ describe('an agent at work on an account', () => {
     const cells = (await entry.getByRole('cell').allTextContents()).map((c) => c.trim());
     expect(cells[1]).toContain('Card •4417 (CRD-E2E-1)');
     expect(cells[1]).toContain('unknown payments abroad, customer called');
-    expect(cells.slice(2, 5)).toEqual(['Suspicious activity', 'Agent', 'agent1 (you)']);
+    // The operator by name, with their id: "Alex Agent agent1 (you)".
+    expect(cells.slice(2, 5)).toEqual(['Suspicious activity', 'Agent', 'Alex Agent agent1 (you)']);
   });
 
   it('shows an entry’s data, operator and causation, and filters the timeline by kind', async () => {
     await timelineRows(page).nth(1).getByRole('button', { name: 'Card suspended' }).click();
     const details = page.getByRole('complementary', { name: 'Card suspended' });
     await expect.poll(() => details.isVisible()).toBe(true);
-    expect(await details.textContent()).toMatch(/Operator\s*agent1/);
+    expect(await details.textContent()).toMatch(/Operator\s*Alex Agent \(agent1\)/);
     await expect.poll(async () => (await details.getByRole('region', { name: 'Caused by' }).textContent()) ?? '').toContain('The command of agent1');
     expect(await details.getByRole('region', { name: 'Led to' }).textContent()).toContain('Nothing else');
     expect(await details.getByLabel('Event data').textContent()).toContain('"reason": "suspicious_activity"');

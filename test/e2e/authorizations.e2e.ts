@@ -106,7 +106,7 @@ describe('a supervisor decides', () => {
     await approved.getByRole('button', { name: 'Credit approved' }).click();
     const details = page.getByRole('complementary', { name: 'Credit approved' });
     await expect.poll(() => details.isVisible()).toBe(true);
-    expect(await details.textContent()).toMatch(/Operator\s*super1/);
+    expect(await details.textContent()).toMatch(/Operator\s*Sam Supervisor \(super1\)/);
     expect(await details.textContent()).toContain('regular customer, salary on the 28th');
     const ledTo = details.getByRole('region', { name: 'Led to' });
     await expect.poll(async () => (await ledTo.getByRole('button').allTextContents()).join('|')).toMatch(/Charge posted.*\|.*Account unfrozen/);
@@ -162,7 +162,7 @@ describe('a supervisor decides', () => {
     expect(await tile(page, 'Denied authorisations').textContent()).toContain('1 · not in good standing');
     expect(await page.getByRole('status').filter({ hasText: 'Frozen until a credit decision' }).count()).toBe(0);
     const suspended = timelineRows(page).filter({ hasText: 'Card suspended' });
-    expect((await suspended.getByRole('cell').allTextContents()).map((c) => c.trim()).slice(2, 5)).toEqual(['Credit denied', 'System', 'super1 (you)']);
+    expect((await suspended.getByRole('cell').allTextContents()).map((c) => c.trim()).slice(2, 5)).toEqual(['Credit denied', 'System', 'Sam Supervisor super1 (you)']);
   });
 
   it('posts a manual charge, and sees why the account cannot be closed', async () => {
