@@ -1,12 +1,20 @@
 /**
  * The agent's read side: accounts list, account summary, the account timeline (every event of
- * the account, its cards and its authorisations), card and global search, the review queue.
+ * the account and of its cards, authorisations, invoices, payment methods, plans, refund ledgers
+ * and orders), card and global search, the review queue.
  */
 import type { SqlValue } from 'sql.js';
 import type { Sql } from '../eventstore/sql.js';
 import type { EventMetadata } from '../eventstore/types.js';
 import { keysetPage, prefixRange, type ListParams, type Page, type TableSpec } from '../backend/paging.js';
-import type { PendingAuthorization } from './events.js';
+import { accountStreamId, type PendingAuthorization } from './events.js';
+import { authorizationStreamId } from '../authorizations/events.js';
+import { cardStreamId } from '../cards/events.js';
+import { invoiceStreamId } from '../invoices/events.js';
+import { orderStreamId } from '../orders/events.js';
+import { paymentMethodStreamId } from '../paymentmethods/events.js';
+import { planStreamId } from '../plans/events.js';
+import { refundStreamId } from '../refunds/events.js';
 
 export interface AccountRow {
   readonly accountId: string;
@@ -62,7 +70,8 @@ export interface AccountSummary {
   readonly authorizations: readonly AuthorizationRow[];
 }
 
-export type TimelineKind = 'account' | 'posting' | 'card' | 'authorization' | 'invoice';
+export const TIMELINE_KINDS = ['account', 'posting', 'card', 'authorization', 'invoice', 'plans', 'refunds', 'orders'] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export interface TimelineEntry {
   readonly position: number;
@@ -185,15 +194,37 @@ export function kindOf(type: string): TimelineKind {
   if (type.startsWith('Invoice') || type.startsWith('Recipient')) return 'invoice';
   if (type.startsWith('Credit') || type === 'AccountFrozen' || type === 'AccountUnfrozen') return 'authorization';
   if (type === 'AccountOpened' || type === 'AccountClosed') return 'account';
+  if (type.startsWith('PaymentMethod') || type.startsWith('PaymentPlan') || type.startsWith('PlanCharge') || type === 'RenewalNoticeSent') return 'plans';
+  if (type.startsWith('Refund') && type !== 'RefundPosted') return 'refunds';
+  if (type.startsWith('Order')) return 'orders';
   return 'posting';
 }
 
-/** Every stream that belongs to the account's story. */
+/**
+ * The other kind a posting belongs to, so a chip shows the whole story: a refund's posting under
+ * Refunds, a plan's charge under Plans, an order's prepaid credit under Orders.
+ */
+export function alsoKindOf(type: string, data: unknown): TimelineKind | null {
+  if (type === 'RefundPosted') return 'refunds';
+  const d = data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  if (type === 'ChargePosted' && typeof d.chargeId === 'string' && d.chargeId.startsWith('plan-')) return 'plans';
+  if (type === 'PrepaidCreditAdded' && typeof d.creditId === 'string' && d.creditId.startsWith('order:')) return 'orders';
+  return null;
+}
+
+/** Every stream that belongs to the account's story (stream names as the deciders write them). */
 export function accountStreams(sql: Sql, accountId: string): string[] {
-  const cards = sql.all<{ card_id: string }>('SELECT card_id FROM cards WHERE account_id = ?', [accountId]).map((r) => `card-${r.card_id}`);
-  const auths = sql.all<{ authorization_id: string }>('SELECT authorization_id FROM authorizations WHERE account_id = ?', [accountId]).map((r) => `authorization-${r.authorization_id}`);
-  const invoices = sql.all<{ invoice_id: string }>('SELECT invoice_id FROM invoices WHERE account_id = ?', [accountId]).map((r) => `invoice-${r.invoice_id}`);
-  return [`account-${accountId}`, ...cards, ...auths, ...invoices];
+  const ids = (q: string): string[] => sql.all<{ id: string }>(q, [accountId]).map((r) => r.id);
+  return [
+    accountStreamId(accountId),
+    ...ids('SELECT card_id AS id FROM cards WHERE account_id = ?').map(cardStreamId),
+    ...ids('SELECT authorization_id AS id FROM authorizations WHERE account_id = ?').map(authorizationStreamId),
+    ...ids('SELECT invoice_id AS id FROM invoices WHERE account_id = ?').map(invoiceStreamId),
+    ...ids('SELECT method_id AS id FROM payment_methods WHERE account_id = ?').map(paymentMethodStreamId),
+    ...ids('SELECT plan_id AS id FROM plans WHERE account_id = ?').map(planStreamId),
+    ...ids('SELECT DISTINCT charge_id AS id FROM refunds WHERE account_id = ?').map((chargeId) => refundStreamId(accountId, chargeId)),
+    ...ids('SELECT order_id AS id FROM orders WHERE account_id = ?').map(orderStreamId),
+  ];
 }
 
 /** The timeline, newest first, in pages (`before` = the last position of the previous page). */
@@ -218,10 +249,12 @@ export function accountTimeline(sql: Sql, accountId: string, opts: { kinds?: rea
       before = Number(r.position);
       const type = str(r.type);
       const kind = kindOf(type);
-      if (kinds.size && !kinds.has(kind)) continue;
+      let data: unknown;
+      const parsed = (): unknown => (data ??= JSON.parse(str(r.data)) as unknown);
+      if (kinds.size && !kinds.has(kind) && !kinds.has(alsoKindOf(type, type === 'ChargePosted' || type === 'PrepaidCreditAdded' ? parsed() : null) ?? kind)) continue;
       if (entries.length === limit) return { entries, next: entries[entries.length - 1]!.position };
       const metadata = JSON.parse(str(r.metadata)) as EventMetadata;
-      entries.push({ position: Number(r.position), streamId: str(r.stream_id), eventId: str(r.event_id), type, kind, data: JSON.parse(str(r.data)) as unknown, metadata, recordedAt: str(r.recorded_at), operatorName: nameOf(metadata.operator) });
+      entries.push({ position: Number(r.position), streamId: str(r.stream_id), eventId: str(r.event_id), type, kind, data: parsed(), metadata, recordedAt: str(r.recorded_at), operatorName: nameOf(metadata.operator) });
     }
     if (rows.length <= limit) return { entries, next: null };
   }

@@ -19,6 +19,7 @@ import {
   listCards,
   searchAccounts,
   searchCards,
+  TIMELINE_KINDS,
   type AccountRow,
   type AccountSummary,
   type AuthorizationRow,
@@ -218,7 +219,7 @@ export const methods = {
     access: 'signedIn',
     params: z.strictObject({
       accountId: z.string().min(1).max(64),
-      kinds: z.array(z.enum(['account', 'posting', 'card', 'authorization', 'invoice'])).optional(),
+      kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),
       before: z.number().int().min(1).optional(),
       limit: z.number().int().min(1).max(500).optional(),
     }),

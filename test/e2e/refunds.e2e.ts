@@ -97,4 +97,28 @@ describe('a refund over the agent limit', () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
+
+  it('a charge refunded in full offers no refund; the Refunds chip shows the refunds of the account', async () => {
+    const agent = await signedInAs(app, 'agent1');
+    await agent.exec({ type: 'RequestRefund', refundId: 'rf-rest', accountId: 'ACC-RF-1', chargeId: 'CHG-HOTEL', amount: 30_000, reason: 'other' });
+    agent.close();
+    const { context, page } = await openApp(browser, app);
+    await signIn(page, 'agent1');
+    await openAccount(page, 'Quentin', 'Quentin Refundson');
+    const timeline = page.getByRole('table', { name: 'Timeline' });
+    await timeline.getByRole('button', { name: 'Charge posted' }).click();
+    const details = page.getByRole('complementary', { name: 'Charge posted' });
+    await expect.poll(() => details.getByTestId('nothing-refundable').isVisible()).toBe(true);
+    expect(await details.getByRole('button', { name: 'Refund this charge…' }).count()).toBe(0);
+    await checkScreen(page, 'timeline-charge-refunded');
+    await details.getByRole('button', { name: 'Close event details' }).click();
+
+    await page.getByRole('group', { name: 'Show entries of kind' }).getByRole('button', { name: 'Refunds' }).click();
+    const titles = () => timeline.locator('tbody .title').allTextContents();
+    await expect.poll(titles).toEqual(['Refund sent for approval', 'Refund requested', 'Refund posted', 'Refund approved', 'Refund sent for approval', 'Refund requested']);
+    expect(await timeline.getByRole('row').filter({ hasText: 'Refund requested' }).first().textContent()).toContain('300.00 EUR of charge CHG-HOTEL (450.00 EUR)');
+    await checkScreen(page, 'timeline-refunds');
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -3,6 +3,8 @@
  * an agent reads out. Unknown event types (from later features) still show, by their type name.
  */
 import { describeInvoiceEvent, INVOICE_TITLES } from '../invoices/labels';
+import { METHOD_LABELS } from '../orders/types';
+import { refundReasonLabel } from '../refunds/labels';
 import { CARD_REASON_LABELS, brandLabel, channelLabel, expiry } from './labels';
 import { formatMoney } from './money';
 import type { CardReason } from './types';
@@ -43,6 +45,29 @@ const TITLES: Readonly<Record<string, string>> = {
   CreditSentToReview: 'Sent to a supervisor',
   CreditApproved: 'Credit approved',
   CreditDenied: 'Credit denied',
+  PaymentMethodAdded: 'Payment method added',
+  PaymentMethodRemoved: 'Payment method removed',
+  PaymentPlanCreated: 'Plan created',
+  PaymentPlanCancelled: 'Plan cancelled',
+  PaymentPlanResubscribed: 'Plan resubscribed',
+  RenewalNoticeSent: 'Renewal notice sent',
+  PlanChargeSucceeded: 'Plan charged',
+  PlanChargeDeclined: 'Plan charge declined',
+  PlanChargeTimedOut: 'Plan charge timed out',
+  PaymentPlanLapsed: 'Plan lapsed',
+  PaymentPlanFlagged: 'Plan flagged',
+  PaymentPlanRepointed: 'Plan method changed',
+  RefundRequested: 'Refund requested',
+  RefundApproved: 'Refund approved',
+  RefundSentForApproval: 'Refund sent for approval',
+  RefundRejected: 'Refund rejected',
+  OrderCreated: 'Order created',
+  OrderPaymentAdded: 'Order payment added',
+  OrderPaymentCancelled: 'Order payment cancelled',
+  OrderFxShortfallWrittenOff: 'FX shortfall written off',
+  OrderPaid: 'Order paid',
+  OrderOverpaid: 'Order overpaid',
+  OrderReminderSent: 'Order reminder sent',
   ...INVOICE_TITLES,
 };
 
@@ -51,6 +76,13 @@ export const titleOf = (type: string): string => TITLES[type] ?? type.replace(/(
 
 const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const n = (v: unknown): number => (typeof v === 'number' ? v : 0);
+const words = (v: unknown): string => s(v).replace(/_/g, ' ');
+const method = (d: Data): string => `${brandLabel(s(d.brand))} •••• ${s(d.last4)} (${expiry(n(d.expiryMonth), n(d.expiryYear))})`;
+const lines = (v: unknown): string => {
+  const all = Array.isArray(v) ? (v as Data[]) : [];
+  const first = all.map((l) => s(l.description)).filter(Boolean);
+  return `${all.length} ${all.length === 1 ? 'line' : 'lines'}${first.length ? `: ${first.slice(0, 2).join(', ')}${first.length > 2 ? '…' : ''}` : ''}`;
+};
 
 /**
  * @param cardLabel names a card by id: •4417 when the account's card list has it, else its id.
@@ -78,7 +110,7 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'ChargePosted':
       return { ...base, summary: `${money(-n(d.amount))} · ${s(d.description)} · charge ${s(d.chargeId)}${d.authorizationId ? ' (authorised)' : ''}` };
     case 'RefundPosted':
-      return { ...base, summary: `${money(d.amount, true)} · refund ${s(d.refundId)} of charge ${s(d.chargeId)}`, reason: s(d.reason).replace(/_/g, ' ') };
+      return { ...base, summary: `${money(d.amount, true)} · refund ${s(d.refundId)} of charge ${s(d.chargeId)}`, reason: refundReasonLabel(s(d.reason)) };
     case 'PrepaidCreditAdded':
       return { ...base, summary: `${money(d.amount, true)} · ${s(d.source)}` };
     case 'PrepaidCreditApplied':
@@ -108,6 +140,58 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'CreditApproved':
     case 'CreditDenied':
       return { ...base, summary: `Authorisation ${s(d.authorizationId)}, by ${d.decidedBy === 'policy' ? 'the automatic policy' : 'a supervisor'}` };
+    case 'PaymentMethodAdded':
+      return { ...base, summary: `${method(d)} · method ${s(d.methodId)}${d.cardId ? ` · our card ${cardLabel(s(d.cardId))}` : ''}` };
+    case 'PaymentMethodRemoved':
+      return { ...base, summary: `Method ${s(d.methodId)}: no plan can use it any more`, reason: s(d.reason) };
+    case 'PaymentPlanCreated':
+      return { ...base, summary: `${money(d.amount)} ${s(d.interval)} from ${s(d.startDate)} · plan ${s(d.planId)}, method ${s(d.methodId)}` };
+    case 'PaymentPlanCancelled': {
+      const r = d.refund && typeof d.refund === 'object' ? (d.refund as Data) : null;
+      return { ...base, summary: `Plan ${s(d.planId)}: no more charges${r ? ` · last charge refunded, ${formatMoney(n(r.amount), s(r.currency) || cur)} (refund ${s(r.refundId)})` : ''}`, reason: s(d.reason) };
+    }
+    case 'PaymentPlanResubscribed':
+      return { ...base, summary: `Plan ${s(d.planId)}, cycle ${n(d.cycle)} · next renewal ${s(d.nextDueDate)}` };
+    case 'RenewalNoticeSent':
+      return { ...base, summary: `${money(d.amount)} due ${s(d.dueDate)} · plan ${s(d.planId)}${d.methodExpired ? ' · the method will have expired' : ''}` };
+    case 'PlanChargeSucceeded':
+      return { ...base, summary: `${money(-n(d.amount))} for ${s(d.period)} · plan ${s(d.planId)} · next renewal ${s(d.nextDueDate)}` };
+    case 'PlanChargeDeclined':
+      return {
+        ...base,
+        summary: `${money(d.amount)} for ${s(d.period)}, try ${n(d.attempt)} · plan ${s(d.planId)} · ${d.nextRetryDate ? `retry on ${s(d.nextRetryDate)}` : 'no retry'}, grace ends ${s(d.graceEndsOn)}`,
+        reason: words(d.code),
+      };
+    case 'PlanChargeTimedOut':
+      return { ...base, summary: `No answer from the gateway after ${n(d.tries)} tries for ${s(d.period)} · plan ${s(d.planId)}: the next run tries the same key` };
+    case 'PaymentPlanLapsed':
+      return { ...base, summary: `Plan ${s(d.planId)} stops: ${s(d.period)} was not paid (charge ${s(d.chargeId)})`, reason: s(d.reason) };
+    case 'PaymentPlanFlagged':
+      return { ...base, summary: `Plan ${s(d.planId)} pays with card ${cardLabel(s(d.cardId))}, replaced by ${cardLabel(s(d.newCardId))} · method ${s(d.methodId)}`, reason: s(d.reason) };
+    case 'PaymentPlanRepointed':
+      return { ...base, summary: `Plan ${s(d.planId)} now pays with method ${s(d.methodId)} (was ${s(d.fromMethodId)})` };
+    case 'RefundRequested':
+      return { ...base, summary: `${money(d.amount)} of charge ${s(d.chargeId)} (${money(d.chargeAmount)}) · refund ${s(d.refundId)}`, reason: refundReasonLabel(s(d.reason)) };
+    case 'RefundApproved':
+      return { ...base, summary: `${money(d.amount)} · refund ${s(d.refundId)} · ${d.automatic ? 'within the agent limit' : `by ${s(d.approvedBy)}`}` };
+    case 'RefundSentForApproval':
+      return { ...base, summary: `${money(d.amount)} is over the agent limit of ${money(d.agentLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
+    case 'RefundRejected':
+      return { ...base, summary: `Refund ${s(d.refundId)} of charge ${s(d.chargeId)}, by ${s(d.rejectedBy)}` };
+    case 'OrderCreated':
+      return { ...base, summary: `${formatMoney(n(d.total), s(d.baseCurrency) || cur)} · ${lines(d.lines)} · order ${s(d.orderId)}` };
+    case 'OrderPaymentAdded':
+      return { ...base, summary: `${money(d.amount)} by ${METHOD_LABELS[s(d.method) as keyof typeof METHOD_LABELS] ?? s(d.method)}${d.fxRate ? ` at ${s(d.fxRate)}` : ''} · payment ${s(d.paymentId)} of order ${s(d.orderId)}` };
+    case 'OrderPaymentCancelled':
+      return { ...base, summary: `Payment ${s(d.paymentId)} of order ${s(d.orderId)} no longer counts`, reason: s(d.reason) };
+    case 'OrderFxShortfallWrittenOff':
+      return { ...base, summary: `${money(d.amount)} (${s(d.percentOfTotal)}% of the total) · order ${s(d.orderId)}` };
+    case 'OrderPaid':
+      return { ...base, summary: `${money(d.paid)} paid of ${money(d.total)} · order ${s(d.orderId)}` };
+    case 'OrderOverpaid':
+      return { ...base, summary: `${money(d.amount)} over the total becomes prepaid credit · order ${s(d.orderId)}` };
+    case 'OrderReminderSent':
+      return { ...base, summary: `Reminder ${n(d.reminder)} · ${money(d.due)} still due · order ${s(d.orderId)}` };
     default:
       if (type in INVOICE_TITLES) {
         const inv = describeInvoiceEvent(type, raw, currency);
