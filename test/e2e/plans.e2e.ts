@@ -101,6 +101,10 @@ describe('payment plans in the browser', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Plan GYM-1', level: 1 }).isVisible()).toBe(true);
     const log = page.getByRole('table', { name: 'Charges, notices and retries' });
     await expect.poll(() => log.textContent()).toMatch(/Charged.*plan-GYM-1-c1-/);
+    // Each charge, notice and retry with its amount, in the plan's currency.
+    expect(await log.getByRole('columnheader').allTextContents()).toContain('Amount');
+    expect(await log.locator('tr[data-log="PlanChargeSucceeded"]').textContent()).toMatch(/plan-GYM-1-c1-\S+19\.99 EUR/);
+    expect(await log.locator('tr[data-log="PaymentPlanCreated"]').textContent()).toContain('19.99 EUR');
     expect(await page.getByRole('region', { name: 'Schedule' }).textContent()).toMatch(/Next renewals/);
     await checkScreen(page, 'plans-detail');
   });
@@ -115,6 +119,7 @@ describe('payment plans in the browser', () => {
     await expect.poll(() => cancel.isVisible()).toBe(false);
     const log = page.getByRole('table', { name: 'Charges, notices and retries' });
     await expect.poll(() => log.textContent()).toMatch(/Cancelled.*refund GYM-1-last of the last charge plan-GYM-1-c1-/);
+    expect(await log.locator('tr[data-log="PaymentPlanCancelled"]').textContent()).toContain('19.99 EUR refunded');
     await expect.poll(() => page.getByRole('button', { name: 'Resubscribe…' }).isVisible()).toBe(true);
     // The refund is posted on the account: its balance is back to zero.
     const summary = await agent.call('accounts.summary', { accountId: 'ACC-PLN-1' });
