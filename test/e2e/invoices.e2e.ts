@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs, type Operator } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
+import { exportCsv, expectCsvMatchesTable } from './support/csv.js';
 import { checkScreen, openApp, pageErrors, SCREENSHOTS, signIn } from './support/page.js';
 
 let app: TestApp;
@@ -183,6 +184,23 @@ describe('an agent invoices a contact', () => {
     await page.getByRole('combobox', { name: 'Filter by contact' }).selectOption('CT-NORD');
     await expect.poll(() => invoicesTable().getByRole('row').count()).toBe(3);
     await page.getByRole('combobox', { name: 'Filter by contact' }).selectOption('');
+  });
+
+  it('exports the invoices on screen as CSV (button and Ctrl+E), with the search and filters applied', async () => {
+    const header = ['number', 'contact_name', 'contact_status', 'account_id', 'status', 'flagged', 'due_date', 'total_minor', 'paid_minor', 'amount_due_minor', 'currency', 'overdue_days', 'flag_reason', 'invoice_id', 'contact_id', 'issued_on', 'created_at', 'updated_at'];
+    await expect.poll(() => invoicesTable().getByRole('row').count()).toBe(3);
+    const all = await exportCsv(page);
+    expect(all.filename).toMatch(/^cardops-invoices-\d{4}-\d{2}-\d{2}\.csv$/);
+    await expectCsvMatchesTable(page, 'Invoices', all, { header, key: 'number', cell: 0 });
+    // Money as integer minor units beside the currency; dates ISO.
+    expect(all.rows.find((r) => r.invoice_id === 'IV-E2E-1')).toMatchObject({ total_minor: '1190', paid_minor: '500', amount_due_minor: '690', currency: 'EUR', due_date: '2027-01-31', status: 'partially_paid', flagged: 'true' });
+    for (const r of all.rows) expect(r.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    await page.getByRole('combobox', { name: 'Filter by overdue' }).selectOption('yes');
+    await expect.poll(() => invoicesTable().getByRole('row').count()).toBe(2);
+    const overdue = await exportCsv(page, 'shortcut');
+    await expectCsvMatchesTable(page, 'Invoices', overdue, { header, key: 'number', cell: 0 });
+    expect(overdue.rows.map((r) => r.invoice_id)).toEqual(['IV-OLD-1']);
+    await page.getByRole('combobox', { name: 'Filter by overdue' }).selectOption('');
   });
 
   it('the account timeline shows the account’s invoices and payments', async () => {

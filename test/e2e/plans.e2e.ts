@@ -13,6 +13,7 @@ import { folderSink } from '../../domain/outbox/sinks.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs, type Operator } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
+import { exportCsv, expectCsvMatchesTable } from './support/csv.js';
 import { checkScreen, openApp, pageErrors, signIn } from './support/page.js';
 
 let app: TestApp;
@@ -142,6 +143,17 @@ describe('payment plans in the browser', () => {
     await panel.getByRole('button', { name: 'Save settings' }).click();
     await expect.poll(() => panel.textContent()).toMatch(/10 days before each renewal.*3 days after a declined renewal/);
     await checkScreen(adm, 'plans-settings-admin');
+    // Export CSV: the plans in the table, amounts in minor units beside the currency.
+    await expect.poll(() => adm.getByRole('table', { name: 'Payment plans' }).locator('tbody tr[data-index]').count()).toBeGreaterThan(0);
+    const csv = await exportCsv(adm);
+    expect(csv.filename).toMatch(/^cardops-payment-plans-\d{4}-\d{2}-\d{2}\.csv$/);
+    await expectCsvMatchesTable(adm, 'Payment plans', csv, {
+      header: ['plan_id', 'account_id', 'status', 'amount_minor', 'currency', 'next_due_date', 'method_id', 'method_label', 'updated_at', 'interval', 'start_date', 'cycle', 'next_retry_date', 'grace_ends_on', 'last_charge_id', 'flag_reason', 'created_at', 'created_by'],
+      key: 'plan_id',
+      cell: 0,
+    });
+    expect(csv.rows.find((r) => r.plan_id === 'GYM-1')).toMatchObject({ account_id: 'ACC-PLN-1', status: 'cancelled', next_due_date: '' });
+    for (const r of csv.rows) expect(r.amount_minor).toMatch(/^\d+$/);
     expect(pageErrors(adm)).toEqual([]);
   });
 
@@ -181,6 +193,15 @@ describe('payment plans in the browser', () => {
     const parked = table.getByRole('row').filter({ hasText: 'CardDeactivated' });
     await expect.poll(() => parked.textContent()).toMatch(/Parked.*HTTP 503/);
     await checkScreen(sup, 'outbox-parked');
+    // Export CSV: the messages the filter shows, here the one parked.
+    const csv = await exportCsv(sup);
+    expect(csv.filename).toMatch(/^cardops-outbox-\d{4}-\d{2}-\d{2}\.csv$/);
+    await expectCsvMatchesTable(sup, 'Outbox messages', csv, {
+      header: ['position', 'status', 'topic', 'event_type', 'stream_id', 'failures', 'next_attempt_at', 'last_error', 'created_at', 'event_id', 'last_attempt_at', 'delivered_at', 'parked_at', 'retried_by'],
+      key: 'position',
+      cell: 0,
+    });
+    expect(csv.rows[0]).toMatchObject({ status: 'parked', event_type: 'CardDeactivated', last_error: expect.stringContaining('HTTP 503') });
     await parked.getByRole('button', { name: /Retry message/ }).click();
     await expect.poll(() => table.getByRole('row').filter({ hasText: 'CardDeactivated' }).count()).toBe(0);
     await sup.getByRole('combobox', { name: 'Filter by status' }).selectOption('pending');

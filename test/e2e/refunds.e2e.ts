@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
+import { exportCsv, expectCsvMatchesTable } from './support/csv.js';
 import { checkScreen, openApp, pageErrors, signIn } from './support/page.js';
 
 let app: TestApp;
@@ -87,6 +88,17 @@ describe('a refund over the agent limit', () => {
     const all = page.getByRole('table', { name: 'Refunds' }).getByRole('row').filter({ hasText: 'ACC-RF-1' });
     await expect.poll(async () => (await all.count()) === 1 && ((await all.first().textContent()) ?? '').includes('Posted')).toBe(true);
     await checkScreen(page, 'refunds-all');
+
+    // Export CSV: the refunds on screen, money in minor units beside the currency, dates ISO.
+    const csv = await exportCsv(page);
+    expect(csv.filename).toMatch(/^cardops-refunds-\d{4}-\d{2}-\d{2}\.csv$/);
+    await expectCsvMatchesTable(page, 'Refunds', csv, {
+      header: ['requested_at', 'refund_id', 'account_id', 'holder_name', 'charge_id', 'amount_minor', 'currency', 'charge_amount_minor', 'reason', 'note', 'requested_by', 'status', 'decided_by', 'decided_at', 'decision_note', 'posted_at'],
+      key: 'refund_id',
+      cell: 1,
+    });
+    expect(csv.rows[0]).toMatchObject({ account_id: 'ACC-RF-1', charge_id: 'CHG-HOTEL', amount_minor: '15000', charge_amount_minor: '45000', currency: 'EUR', reason: 'service_not_provided', status: 'posted', requested_by: 'agent1', decided_by: 'super1' });
+    expect(csv.rows[0]?.requested_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
 
     const sup = await signedInAs(app, 'super2');
     const summary = await sup.call('accounts.summary', { accountId: 'ACC-RF-1' });
