@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
+import { exportCsv, expectCsvMatchesTable } from './support/csv.js';
 import { checkScreen, openApp, pageErrors, signIn } from './support/page.js';
 
 let app: TestApp;
@@ -64,7 +65,8 @@ describe('an order paid half by card in EUR and half by PayPal in USD', () => {
     await pay.getByLabel('Currency').fill('USD');
     await pay.getByLabel('Amount').fill('136.00');
     await pay.getByLabel(/Exchange rate/).fill('0.9215');
-    await expect.poll(() => pay.getByTestId('conversion').textContent()).toMatch(/136.00 USD × 0.9215 = 12532.4 minor units → 125.32 EUR/);
+    await expect.poll(() => pay.getByTestId('conversion').textContent()).toMatch(/136.00 USD × 0.9215 = 125.324 EUR → 125.32 EUR \(rounded half-even\)/);
+    expect(await pay.getByTestId('conversion').textContent()).not.toContain('minor units');
     expect(await pay.textContent()).toContain('the difference becomes prepaid credit on the account');
     await checkScreen(page, 'order-add-payment');
     await pay.getByRole('button', { name: 'Add payment', exact: true }).click();
@@ -76,11 +78,26 @@ describe('an order paid half by card in EUR and half by PayPal in USD', () => {
     expect(await payments.getByRole('row').filter({ hasText: 'Card' }).textContent()).toMatch(/125.00 EUR.*—.*125.00 EUR/);
     await checkScreen(page, 'order-detail-paid');
 
-    await page.getByRole('button', { name: '← Orders' }).click();
+    // The breadcrumb leads back to the list, as on the other detail screens.
+    const crumbs = page.getByRole('navigation', { name: 'Breadcrumb' });
+    expect(await crumbs.textContent()).toMatch(/^Orders\s*\/\s*ord-/);
+    await crumbs.getByRole('button', { name: 'Orders' }).click();
     const row = page.getByRole('table', { name: 'Orders' }).getByRole('row').filter({ hasText: 'ACC-ORD-1' });
     await expect.poll(() => row.count()).toBe(1);
     expect(await row.textContent()).toMatch(/Paid.*credit 0.32 EUR/);
+    // At 1280px the Status column and the credit are on screen, not cut off at the right.
+    const credit = await row.getByText('credit 0.32 EUR').boundingBox();
+    expect(credit && credit.x + credit.width).toBeLessThanOrEqual(1280 - 16);
     await checkScreen(page, 'orders-list');
+    // Export CSV: the orders in the table, amounts in minor units of the base currency.
+    const csv = await exportCsv(page);
+    expect(csv.filename).toMatch(/^cardops-orders-\d{4}-\d{2}-\d{2}\.csv$/);
+    await expectCsvMatchesTable(page, 'Orders', csv, {
+      header: ['created_at', 'order_id', 'account_id', 'holder_name', 'total_minor', 'paid_minor', 'due_minor', 'currency', 'payments', 'status', 'overpaid_minor', 'written_off_minor', 'reminders_sent', 'created_by', 'updated_at', 'paid_at'],
+      key: 'order_id',
+      cell: 1,
+    });
+    expect(csv.rows[0]).toMatchObject({ account_id: 'ACC-ORD-1', holder_name: 'Olga Orderly', total_minor: '25000', paid_minor: '25032', due_minor: '0', currency: 'EUR', payments: '2', status: 'paid', overpaid_minor: '32' });
 
     const agent = await signedInAs(app, 'agent1');
     const summary = await agent.call('accounts.summary', { accountId: 'ACC-ORD-1' });
