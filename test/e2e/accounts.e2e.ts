@@ -8,6 +8,7 @@ import { formatMoney, parseAmount } from '../../renderer/src/views/accounts/mone
 import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs, type Operator } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
+import { exportCsv } from './support/csv.js';
 import { checkScreen, openApp, pageErrors, signIn } from './support/page.js';
 
 describe('money in the renderer (no browser)', () => {
@@ -67,6 +68,9 @@ beforeAll(async () => {
   await agent.exec({ type: 'OpenAccount', accountId: 'ACC-E2E-2', holderName: 'Jonas Becker', currency: 'EUR', creditLimit: 50_000 });
   await agent.exec({ type: 'OpenAccount', accountId: 'ACC-E2E-3', holderName: 'Lena Moreau', currency: 'GBP', creditLimit: 0 });
   for (let i = 1; i <= 60; i++) await agent.exec({ type: 'PostDeposit', accountId: 'ACC-E2E-3', depositId: `DEP-LONG-${i}`, amount: 100 * i });
+  // An account in debit (a negative balance), for the export.
+  await agent.exec({ type: 'OpenAccount', accountId: 'ACC-E2E-4', holderName: 'Omar Haddad', currency: 'EUR', creditLimit: 50_000 });
+  await (await signedInAs(app, 'super1')).exec({ type: 'PostCharge', accountId: 'ACC-E2E-4', chargeId: 'CHG-E2E-4', amount: 12_345, description: 'Annual fee' });
 });
 afterAll(async () => {
   agent?.close();
@@ -94,7 +98,11 @@ describe('the Accounts screen', () => {
     const { context, page } = await openApp(browser, app);
     await signIn(page, 'agent1');
     const table = page.getByRole('table', { name: 'Accounts' });
-    await expect.poll(() => table.getByRole('row').count()).toBe(4);
+    await expect.poll(() => table.getByRole('row').count()).toBe(5);
+    // The export: money as numbers in minor units, a debit balance too (not text such as '-12345).
+    const csv = await exportCsv(page);
+    expect(csv.header.slice(0, 6)).toEqual(['account', 'holder', 'currency', 'balance_minor', 'available_credit_minor', 'credit_limit_minor']);
+    expect(csv.rows.find((r) => r.account === 'ACC-E2E-4')).toMatchObject({ holder: 'Omar Haddad', balance_minor: '-12345', available_credit_minor: '37655', credit_limit_minor: '50000' });
     const maria = table.getByRole('row').filter({ hasText: 'ACC-E2E-1' });
     expect((await maria.getByRole('cell').allTextContents()).map((c) => c.trim())).toEqual(expect.arrayContaining(['ACC-E2E-1', 'Maria Lindqvist', 'EUR', '250.00 EUR', '1,250.00 EUR', 'Open']));
     await checkScreen(page, 'accounts');
