@@ -5,6 +5,9 @@ export const CHANNELS = ['agent', 'supervisor', 'system', 'batch'] as const;
 export type Channel = (typeof CHANNELS)[number];
 export const BRANDS = ['visa', 'mastercard', 'amex', 'discover', 'jcb', 'unionpay', 'other'] as const;
 export type Brand = (typeof BRANDS)[number];
+/** How a brand is written for people (the Cards panel writes them the same way): "Visa", "Mastercard", "Amex". */
+export const BRAND_LABELS: Readonly<Record<Brand, string>> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'Amex', discover: 'Discover', jcb: 'JCB', unionpay: 'UnionPay', other: 'Other' };
+export const brandLabel = (brand: string): string => BRAND_LABELS[brand as Brand] ?? brand;
 export type CardStatus = 'issued' | 'active' | 'suspended' | 'lost' | 'stolen' | 'expired' | 'closed';
 export const FINAL_STATUSES: readonly CardStatus[] = ['lost', 'stolen', 'expired', 'closed'];
 

@@ -1,4 +1,5 @@
 import { assertNever, refuse, type Decider, type Decision, type Refusal } from '../decider.js';
+import { brandLabel } from '../cards/events.js';
 import { expiredOn, expiryText } from '../paymentmethods/events.js';
 import { formatMoney } from '../shared/money.js';
 import { addDays, addMonths } from './dates.js';
@@ -64,8 +65,8 @@ const notFound = (planId: string): Refusal => refuse('PLAN_NOT_FOUND', `there is
 function unusable(method: MethodView | null, methodId: string, accountId: string, date: string): Refusal | null {
   if (!method) return refuse('METHOD_NOT_FOUND', `there is no payment method ${methodId}: add the customer's card as a payment method first`);
   if (method.accountId !== accountId) return refuse('METHOD_OF_OTHER_ACCOUNT', `payment method ${methodId} belongs to account ${method.accountId}, not ${accountId}: choose one of this account's methods`);
-  if (method.status === 'removed') return refuse('METHOD_REMOVED', `payment method ${methodId} (${method.brand} ending ${method.last4}) was removed: choose another method`);
-  if (expiredOn(method, date)) return refuse('METHOD_EXPIRED', `the ${method.brand} card ending ${method.last4} expired at the end of ${expiryText(method)}: ask the customer for a card that is still valid and add it first`);
+  if (method.status === 'removed') return refuse('METHOD_REMOVED', `payment method ${methodId} (${brandLabel(method.brand)} ending ${method.last4}) was removed: choose another method`);
+  if (expiredOn(method, date)) return refuse('METHOD_EXPIRED', `the ${brandLabel(method.brand)} card ending ${method.last4} expired at the end of ${expiryText(method)}: ask the customer for a card that is still valid and add it first`);
   return null;
 }
 

@@ -1,5 +1,6 @@
 /** Plans and payment methods for the screens and the CLI. */
 import type { SqlValue } from 'sql.js';
+import { brandLabel } from '../cards/events.js';
 import { keysetPage, type ListParams, type Page, type TableSpec } from '../backend/paging.js';
 import type { Sql } from '../eventstore/sql.js';
 import { addDays } from './dates.js';
@@ -73,7 +74,7 @@ const mapPlan = (r: Record<string, SqlValue>): PlanRow => ({
   createdAt: String(r.created_at),
   createdBy: String(r.created_by),
   updatedAt: String(r.updated_at),
-  methodLabel: r.brand ? `${String(r.brand)} •••• ${String(r.last4)} (${String(r.expiry_month).padStart(2, '0')}/${String(r.expiry_year)})` : null,
+  methodLabel: r.brand ? `${brandLabel(String(r.brand))} •••• ${String(r.last4)} (${String(r.expiry_month).padStart(2, '0')}/${String(r.expiry_year)})` : null,
 });
 
 const PLAN_SELECT = `plans.plan_id, plans.account_id, plans.method_id, amount, plans.currency, interval, start_date, plans.status, cycle, next_due_date, next_retry_date, grace_ends_on, last_charge_id, flag_reason, created_at, created_by, updated_at,

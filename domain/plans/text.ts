@@ -1,6 +1,7 @@
 /** The words customers read: notices and notifications, built once and stored with their events. */
 import { formatMoney } from '../shared/money.js';
 import { expiryText } from '../paymentmethods/events.js';
+import { brandLabel } from '../cards/events.js';
 
 export interface MethodView {
   readonly methodId: string;
@@ -12,7 +13,7 @@ export interface MethodView {
   readonly expiryYear: number;
 }
 
-const card = (m: Pick<MethodView, 'brand' | 'last4'>): string => `${m.brand} card ending ${m.last4}`;
+const card = (m: Pick<MethodView, 'brand' | 'last4'>): string => `${brandLabel(m.brand)} card ending ${m.last4}`;
 
 export function noticeText(p: { planId: string; dueDate: string; amount: number; currency: string }, m: MethodView, expired: boolean): string {
   const base = `Your payment plan ${p.planId} renews on ${p.dueDate}: ${formatMoney({ amount: p.amount, currency: p.currency })} will be charged to your ${card(m)}.`;

@@ -83,7 +83,7 @@ describe('payment plans in the browser', () => {
     await expect.poll(() => create.isVisible()).toBe(false);
     const plans = page.getByRole('table', { name: 'Payment plans' });
     await expect.poll(() => plans.getByRole('row').count()).toBe(3);
-    expect(await plans.getByRole('row').filter({ hasText: 'GYM-1' }).textContent()).toMatch(new RegExp(`GYM-1.*19\\.99 EUR.*Active.*${today}.*visa •••• 4242`));
+    expect(await plans.getByRole('row').filter({ hasText: 'GYM-1' }).textContent()).toMatch(new RegExp(`GYM-1.*19\\.99 EUR.*Active.*${today}.*Visa •••• 4242`));
     await page.getByRole('heading', { name: 'Payment methods' }).scrollIntoViewIfNeeded();
     await checkScreen(page, 'plans-account-panels');
     expect(pageErrors(page)).toEqual([]);

@@ -146,12 +146,22 @@ describe('commands at the boundary', () => {
     expect(await backend.store.headPosition()).toBe(before);
   });
 
+  it("labels a plan's method with its brand as the Cards panel writes it: 'Mastercard •••• 5443 (02/2030)'", async () => {
+    await ok({ type: 'AddPaymentMethod', methodId: 'm10', accountId: 'a1', token: 'tok_mc_ada', holderName: 'Ada', brand: 'mastercard', last4: '5443', expiryMonth: 2, expiryYear: 2030 });
+    await create('p10', 'm10');
+    await create('p11');
+    expect((await plan('p10'))!.methodLabel).toBe('Mastercard •••• 5443 (02/2030)');
+    expect((await plan('p11'))!.methodLabel).toBe('Visa •••• 4242 (12/2028)');
+    const list = await agent.call('plans.ofAccount', { accountId: 'a1' });
+    expect(list.ok && list.value.map((p) => p.methodLabel)).toEqual(['Mastercard •••• 5443 (02/2030)', 'Visa •••• 4242 (12/2028)']);
+  });
+
   it('refuses an expired method for a new plan, and changes nothing', async () => {
     await ok({ type: 'AddPaymentMethod', methodId: 'm7', accountId: 'a1', token: 'tok_soon', holderName: 'Ada', brand: 'visa', last4: '2222', expiryMonth: 2, expiryYear: 2026 });
     now = '2026-03-01T08:00:00.000Z';
     const before = await backend.store.headPosition();
     const r = await send({ type: 'CreatePaymentPlan', planId: 'p7', accountId: 'a1', methodId: 'm7', amount: 100, currency: 'EUR', interval: 'monthly', startDate: '2026-03-01' });
-    expect(r).toEqual({ ok: false, error: { code: 'METHOD_EXPIRED', message: 'the visa card ending 2222 expired at the end of 02/2026: ask the customer for a card that is still valid and add it first' } });
+    expect(r).toEqual({ ok: false, error: { code: 'METHOD_EXPIRED', message: 'the Visa card ending 2222 expired at the end of 02/2026: ask the customer for a card that is still valid and add it first' } });
     expect(await backend.store.headPosition()).toBe(before);
   });
 

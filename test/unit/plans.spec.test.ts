@@ -101,7 +101,7 @@ describe('the renewal schedule', () => {
       .then([
         {
           type: 'RenewalNoticeSent',
-          data: { planId: 'p1', accountId: 'a1', cycle: 1, period: '2026-03', dueDate: '2026-03-01', amount: 1999, currency: 'EUR', methodId: 'm1', methodExpired: false, text: 'Your payment plan p1 renews on 2026-03-01: 19.99 EUR will be charged to your visa card ending 4242. To cancel, call us before that date.' },
+          data: { planId: 'p1', accountId: 'a1', cycle: 1, period: '2026-03', dueDate: '2026-03-01', amount: 1999, currency: 'EUR', methodId: 'm1', methodExpired: false, text: 'Your payment plan p1 renews on 2026-03-01: 19.99 EUR will be charged to your Visa card ending 4242. To cancel, call us before that date.' },
         },
       ]);
     const sent = { type: 'RenewalNoticeSent', data: { planId: 'p1', dueDate: '2026-03-01' } } as unknown as PlanEvent;
@@ -112,7 +112,7 @@ describe('the renewal schedule', () => {
     const [e] = planDecider.decide(notice('2026-03-25', expiringMarch), afterMarch.reduce(planDecider.evolve, planDecider.initialState())) as PlanEvent[];
     expect(e).toMatchObject({ type: 'RenewalNoticeSent', data: { dueDate: '2026-04-01', methodExpired: true } });
     expect((e!.data as { text: string }).text).toBe(
-      'Your payment plan p1 renews on 2026-04-01: 19.99 EUR will be charged to your visa card ending 4242. That card expires at the end of 03/2026, before the renewal date, so the charge would fail: please give us a card that is still valid before 2026-04-01, or call us to cancel.',
+      'Your payment plan p1 renews on 2026-04-01: 19.99 EUR will be charged to your Visa card ending 4242. That card expires at the end of 03/2026, before the renewal date, so the charge would fail: please give us a card that is still valid before 2026-04-01, or call us to cancel.',
     );
   });
   it('charges once per period: the same charge recorded again is ignored', () => {

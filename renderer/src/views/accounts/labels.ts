@@ -1,5 +1,5 @@
 /** Words for codes: card states, reasons, channels, brands, account states. */
-import type { CardReason, Channel } from './types';
+import type { Brand, CardReason, Channel } from './types.js';
 
 export const CARD_REASON_LABELS: Readonly<Record<CardReason, string>> = {
   lost: 'Lost',
@@ -44,8 +44,9 @@ const AUTH_STATUS: Readonly<Record<string, { label: string; tone: string }>> = {
 };
 export const authorizationStatus = (s: string): { label: string; tone: string } => AUTH_STATUS[s] ?? { label: s, tone: '' };
 
-const BRANDS: Readonly<Record<string, string>> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'Amex', discover: 'Discover', jcb: 'JCB', unionpay: 'UnionPay', other: 'Other' };
-export const brandLabel = (b: string): string => BRANDS[b] ?? b;
+/** The same words as BRAND_LABELS in domain/cards/events.ts (the backend's method labels and notices); the renderer imports only types from domain/. */
+const BRANDS: Readonly<Record<Brand, string>> = { visa: 'Visa', mastercard: 'Mastercard', amex: 'Amex', discover: 'Discover', jcb: 'JCB', unionpay: 'UnionPay', other: 'Other' };
+export const brandLabel = (b: string): string => BRANDS[b as Brand] ?? b;
 
 export const expiry = (month: number, year: number): string => `${String(month).padStart(2, '0')}/${year}`;
 /** True once the last day of the expiry month is behind us. */
