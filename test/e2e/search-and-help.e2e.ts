@@ -81,12 +81,36 @@ describe('? shortcut help', () => {
     const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await expect.poll(() => help.isVisible()).toBe(true);
     expect(await help.getByRole('row', { name: /Search: accounts, cards, screens/ }).count()).toBe(1);
+    // An admin's list: the screens an admin opens, the Settings keys, and no "new invoice" (admins create none).
+    const groups = () => help.locator('caption').allTextContents();
+    expect(await groups()).toEqual(['Anywhere', 'Go to (press g, then the key)', 'In a table', 'Orders', 'Settings']);
+    const goTo = help.getByRole('table', { name: 'Go to (press g, then the key)' });
+    expect(await goTo.getByRole('row', { name: /Operators/ }).count()).toBe(1);
+    expect(await goTo.getByRole('row', { name: /Authorisations/ }).count()).toBe(0);
+    expect(await help.getByRole('table', { name: 'Settings' }).textContent()).toMatch(/Ctrl\s*\+\s*S\s*Save the section being edited/);
+    expect(await help.getByText('New invoice').count()).toBe(0);
     await checkScreen(page, 'shortcut-help');
     await page.keyboard.press('Escape');
     await expect.poll(() => help.isVisible()).toBe(false);
     // "/" puts the cursor in the table's search box.
     await page.keyboard.press('/');
     await expect.poll(() => search.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
+    await context.close();
+  });
+
+  it("lists an agent's screens and the keys of each screen, not the admin's screens", async () => {
+    const { context, page } = await openApp(browser, app);
+    await signIn(page, 'agent1');
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect.poll(() => help.isVisible()).toBe(true);
+    expect(await help.locator('caption').allTextContents()).toEqual(['Anywhere', 'Go to (press g, then the key)', 'In a table', 'Invoices', 'Contacts', 'Orders']);
+    const goTo = help.getByRole('table', { name: 'Go to (press g, then the key)' });
+    expect(await goTo.getByRole('row').allTextContents()).toEqual(['g then aAccounts', 'g then iInvoices', 'g then cContacts', 'g then pPayment plans', 'g then rRefunds', 'g then oOrders', 'g then xOutbox']);
+    expect(await help.getByRole('table', { name: 'Invoices' }).getByRole('row').allTextContents()).toEqual(['nNew invoice', 'iOn a draft invoice: issue it', 'pOn an open invoice: record a payment']);
+    expect(await help.getByRole('table', { name: 'Orders' }).getByRole('row', { name: /add a payment/ }).textContent()).toBe('Alt + POn an open order: add a payment');
+    await checkScreen(page, 'shortcut-help-agent');
+    expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
 });

@@ -1,5 +1,5 @@
 /** The screens, who may use them, and the issue that brings the ones not built yet. */
-import type { Role } from '../api/types';
+import type { Role } from '../api/types.js';
 
 export type ScreenId = 'accounts' | 'authorizations' | 'invoices' | 'contacts' | 'plans' | 'refunds' | 'orders' | 'chargeRuns' | 'outbox' | 'operators' | 'settings';
 
