@@ -28,6 +28,57 @@ afterAll(async () => {
 
 const nav = (page: Page) => page.getByRole('navigation', { name: 'Main' });
 
+// This store holds one account and nothing else, so every list below starts empty.
+describe('empty lists say how to start, and "no match" only while a search or filter is on', () => {
+  const screens = [
+    { button: 'Contacts', table: 'Contacts', search: 'Search contacts', start: 'No contact yet. Register one with New contact (n).', none: 'No contact matches the search and filters.' },
+    { button: 'Invoices', table: 'Invoices', search: 'Search invoices', start: 'No invoice yet. Create one with New invoice (n).', none: 'No invoice matches the search and filters.' },
+    { button: 'Refunds', table: 'Refunds', search: 'Search refunds', start: "No refund yet. Request one from a charge in an account's history (Refund this charge…).", none: 'No refund matches the search and filters.' },
+    { button: 'Orders', table: 'Orders', search: 'Search orders', start: 'No order yet. Create one with New order (n).', none: 'No order matches the search and filters.' },
+  ];
+  it('an agent on an empty Contacts, Invoices, Refunds and Orders', async () => {
+    const { context, page } = await openApp(browser, app);
+    await signIn(page, 'agent1');
+    for (const s of screens) {
+      await nav(page).getByRole('button', { name: s.button }).click();
+      const empty = page.getByRole('table', { name: s.table }).locator('[data-testid="table-empty"]');
+      await expect.poll(() => empty.textContent(), { message: s.button }).toBe(s.start);
+      if (s.button === 'Orders') await checkScreen(page, 'orders-empty');
+      await page.getByRole('searchbox', { name: s.search }).fill('zzz');
+      await expect.poll(() => empty.textContent(), { message: `${s.button} searched` }).toBe(s.none);
+      await page.getByRole('searchbox', { name: s.search }).fill('');
+      await expect.poll(() => empty.textContent(), { message: `${s.button} search cleared` }).toBe(s.start);
+    }
+    // A filter alone is a narrowing too.
+    await page.getByLabel('Filter by status').selectOption('paid');
+    await expect.poll(() => page.getByRole('table', { name: 'Orders' }).locator('[data-testid="table-empty"]').textContent()).toBe('No order matches the search and filters.');
+    await page.getByLabel('Filter by status').selectOption('');
+    // For an agent, n opens New order (the admin's test below checks it does not for an admin).
+    await page.getByRole('heading', { name: 'Orders', level: 1 }).click();
+    await page.keyboard.press('n');
+    await expect.poll(() => page.getByRole('dialog', { name: 'New order' }).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('dialog', { name: 'New order' }).isVisible()).toBe(false);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('an admin may not create orders: no New order button, n does nothing, and the empty list says who creates them', async () => {
+    const { context, page } = await openApp(browser, app);
+    await signIn(page, 'admin');
+    await nav(page).getByRole('button', { name: 'Orders' }).click();
+    const empty = page.getByRole('table', { name: 'Orders' }).locator('[data-testid="table-empty"]');
+    await expect.poll(() => empty.textContent()).toBe('No order yet: agents and supervisors create them.');
+    expect(await page.getByRole('button', { name: /New order/ }).count()).toBe(0);
+    await page.getByRole('heading', { name: 'Orders', level: 1 }).click();
+    await page.keyboard.press('n');
+    await page.waitForTimeout(300);
+    expect(await page.getByRole('dialog', { name: 'New order' }).count()).toBe(0);
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('an order paid half by card in EUR and half by PayPal in USD', () => {
   it('creates the order, shows each conversion before saving, settles it and shows the overpayment as credit', async () => {
     const { context, page } = await openApp(browser, app);
