@@ -9,7 +9,7 @@ import type { Writable } from 'node:stream';
 import type { CardOpsStore } from '../backend/store.js';
 import { controlTotals, getRun, listOutcomes, type ChargeRunRow, type ControlTotals, type OutcomeRow } from '../chargeruns/queries.js';
 import { OUTCOMES, type Outcome } from '../chargeruns/events.js';
-import { formatMoney } from '../shared/money.js';
+import { formatDecimal } from '../shared/money.js';
 
 export const REPORT_FORMATS = ['csv', 'xlsx', 'pdf', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -145,9 +145,9 @@ export async function loadSummary(store: CardOpsStore, runId: string): Promise<{
   return r;
 }
 
-/** "1500", "EUR" → "15.00": exact (the domain's money format, without the code). */
+/** "1500", "EUR" → "15.00": exact, ungrouped (a number a spreadsheet reads), without the code. */
 export function decimal(minor: number, currency: string): string {
-  return formatMoney({ amount: minor, currency }).slice(0, -(currency.length + 1));
+  return formatDecimal(minor, currency);
 }
 
 /** A file name for the report: reconciliation-<run>.<ext>. */

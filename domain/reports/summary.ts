@@ -12,7 +12,7 @@ const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '
 export const escapeHtml = (v: unknown): string => String(v ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 /** "1234567.89 EUR" → "1,234,567.89 EUR": exact, grouped for reading. */
-const money = (amount: number, currency: string | null): string => (currency ? formatMoney({ amount, currency }).replace(/^-?\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ',')) : '');
+const money = (amount: number, currency: string | null): string => (currency ? formatMoney({ amount, currency }) : '');
 const count = (n: number): string => n.toLocaleString('en-US');
 const utc = (iso: string | null): string => (iso ? `${iso.slice(0, 19).replace('T', ' ')} UTC` : '—');
 

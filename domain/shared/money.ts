@@ -14,12 +14,24 @@ export function isMinorUnits(n: number): boolean {
   return Number.isSafeInteger(n);
 }
 
-/** "12345 EUR" → "123.45 EUR", exact (string arithmetic, no float). */
-export function formatMoney(m: Money): string {
-  const d = minorDigits(m.currency);
-  const neg = m.amount < 0;
-  const s = String(Math.abs(m.amount)).padStart(d + 1, '0');
+/**
+ * Minor units as a plain decimal in the currency's own digits, no grouping: 123456 EUR →
+ * "1234.56", exact (string arithmetic, no float). For machine formats (CSV, XLSX) and parsing.
+ */
+export function formatDecimal(amount: number, currency: string): string {
+  const d = minorDigits(currency);
+  const s = String(Math.abs(amount)).padStart(d + 1, '0');
   const whole = d === 0 ? s : s.slice(0, -d);
   const frac = d === 0 ? '' : `.${s.slice(-d)}`;
-  return `${neg ? '-' : ''}${whole}${frac} ${m.currency}`;
+  return `${amount < 0 ? '-' : ''}${whole}${frac}`;
+}
+
+/**
+ * Money as people read it, the one helper every backend text uses (refusals, notices, charge
+ * descriptions, reports, the CLI): 123456 EUR → "1,234.56 EUR", thousands grouped with a comma
+ * (en-US, as the screens write it), the currency's own decimals, exact.
+ */
+export function formatMoney(m: Money): string {
+  const plain = formatDecimal(m.amount, m.currency);
+  return `${plain.replace(/^-?\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ','))} ${m.currency}`;
 }

@@ -79,7 +79,7 @@ describe('SendTransfer', () => {
   it('sends within the available credit', () => spec.given([opened]).when(send(30_000)).then([sent(30_000)]));
   it('sends exactly the available credit', () => spec.given([opened, deposit('d1', 5_000)]).when(send(105_000)).then([sent(105_000)]));
   it('refuses more than the available credit and says how much there is', () =>
-    spec.given([opened, deposit('d1', 5_000)]).when(send(105_001)).thenRefuses('INSUFFICIENT_CREDIT', /account a1 has 1050\.00 EUR of available credit, less than the 1050\.01 EUR to transfer/));
+    spec.given([opened, deposit('d1', 5_000)]).when(send(105_001)).thenRefuses('INSUFFICIENT_CREDIT', /account a1 has 1,050\.00 EUR of available credit, less than the 1,050\.01 EUR to transfer/));
   it('refuses another currency', () =>
     spec.given([opened]).when(send(1_000, 'USD')).thenRefuses('CURRENCY_MISMATCH', /account a1 is in EUR, the transfer is in USD/));
   it('ignores a transfer id it has already seen', () => spec.given([opened, sent(1_000)]).when(send(1_000)).thenNothingHappens());

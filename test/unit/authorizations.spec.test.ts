@@ -35,7 +35,7 @@ describe('OpenCreditAuthorization: the automatic policy', () => {
   it('sends a medium overdraft to review', () => spec.given([]).when(open(20_000)).then([opened(20_000), review('200.00')]));
   it('sends an overdraft of exactly the denial limit to review (deny is over it)', () => spec.given([]).when(open(50_000)).then([opened(50_000), review('500.00')]));
   it('denies one cent over the denial limit', () => spec.given([]).when(open(50_001)).then([opened(50_001), deniedByPolicy('500.01')]));
-  it('denies a large overdraft', () => spec.given([]).when(open(250_000)).then([opened(250_000), deniedByPolicy('2500.00')]));
+  it('denies a large overdraft', () => spec.given([]).when(open(250_000)).then([opened(250_000), deniedByPolicy('2,500.00')]));
 
   describe('an account not in good standing (earlier denials)', () => {
     it('sends even a small overdraft to review, and says why', () => spec.given([]).when(open(1_000, false)).then([opened(1_000, false), review('10.00', false)]));
@@ -55,7 +55,7 @@ describe('OpenCreditAuthorization: the automatic policy', () => {
       expect([at(p, 10_000), at(p, 10_001), at(p, 10_000, false)]).toEqual(['CreditApproved', 'CreditDenied', 'CreditSentToReview']);
     });
     it('uses minor units of the currency in its notes (JPY has none)', () =>
-      expect(applyPolicy({ ...facts(60_000), currency: 'JPY' }, true, policy)).toEqual({ type: 'CreditDenied', data: { ...ids, decidedBy: 'policy', note: 'overdraft 60000 JPY is over the automatic denial limit' } }));
+      expect(applyPolicy({ ...facts(60_000), currency: 'JPY' }, true, policy)).toEqual({ type: 'CreditDenied', data: { ...ids, decidedBy: 'policy', note: 'overdraft 60,000 JPY is over the automatic denial limit' } }));
   });
 
   it('does nothing for an authorisation that is already open (a reaction run again)', () => spec.given([opened(20_000), review('200.00')]).when(open(20_000)).thenNothingHappens());

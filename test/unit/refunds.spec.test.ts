@@ -45,6 +45,11 @@ describe('RequestRefund', () => {
     ]));
   it('refuses a refund of a charge the account does not have', () => spec.given([]).when(request('r1', 100, { charge: null })).thenRefuses('CHARGE_NOT_FOUND', /account a1 has no charge ch1/));
   it('refuses a refund of more than the charge', () => spec.given([]).when(request('r1', 50_001)).thenRefuses('REFUND_EXCEEDS_CHARGE', /has 500.00 EUR left to refund: refund at most 500.00 EUR/));
+  it('groups thousands in the refusal as the screens do (1,264.50 EUR, not 1264.50 EUR)', () =>
+    spec
+      .given([])
+      .when(request('r1', 500_000, { charge: { ...charge, amount: 126_450 } }))
+      .thenRefuses('REFUND_EXCEEDS_CHARGE', /has 1,264\.50 EUR left to refund: refund at most 1,264\.50 EUR/));
   it('refuses a refund that, with those posted before, would be more than the charge', () =>
     spec.given([requested('r1', 8_000), autoApproved('r1', 8_000), requested('r2', 40_000), sentForApproval('r2', 40_000)]).when(request('r3', 2_001)).thenRefuses('REFUND_EXCEEDS_CHARGE', /20.00 EUR left to refund \(480.00 EUR refunded or waiting for approval\): refund at most 20.00 EUR/));
   it('takes the exact remainder', () => spec.given([requested('r1', 8_000), autoApproved('r1', 8_000), requested('r2', 40_000), sentForApproval('r2', 40_000)]).when(request('r3', 2_000)).then([requested('r3', 2_000), autoApproved('r3', 2_000)]));
