@@ -72,6 +72,33 @@ describe('the Contacts screen', () => {
     await expect.poll(() => page.getByRole('heading', { name: 'Ada Lind (office)', level: 1 }).isVisible()).toBe(true);
     expect(await page.getByText('Duplicate e-mail').isVisible()).toBe(true);
     expect(await page.getByRole('region', { name: 'History' }).textContent()).toContain('e-mail also used by CT-ADA');
+    // The badge is in the warning colours, not the grey of a plain .badge.
+    const warn = await page.evaluate(() => {
+      const probe = document.createElement('span');
+      probe.style.background = 'var(--warn-soft)';
+      document.body.append(probe);
+      const bg = getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      return bg;
+    });
+    expect(await page.getByText('Duplicate e-mail').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(warn);
+    // The other contact with that e-mail (compared in any case) is a link to it.
+    const same = page.getByTestId('same-email');
+    await expect.poll(() => same.getByRole('button', { name: 'Ada Lind (CT-ADA)' }).isVisible()).toBe(true);
+    await checkScreen(page, 'contact-duplicate');
+    await same.getByRole('button', { name: 'Ada Lind (CT-ADA)' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Ada Lind', exact: true, level: 1 }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('same-email').getByRole('button', { name: 'Ada Lind (office) (CT-ADA2)' }).isVisible()).toBe(true);
+    await page.getByTestId('same-email').getByRole('button', { name: 'Ada Lind (office) (CT-ADA2)' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Ada Lind (office)', level: 1 }).isVisible()).toBe(true);
+    // In the list too, the duplicate badge is in the warning colours.
+    await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('button', { name: 'Contacts' }).click();
+    const badge = table().getByText('duplicate', { exact: true }).first();
+    await expect.poll(() => badge.isVisible()).toBe(true);
+    expect(await badge.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(warn);
+    await checkScreen(page, 'contacts-duplicate');
+    await table().locator('[data-open-contact="CT-ADA2"]').click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Ada Lind (office)', level: 1 }).isVisible()).toBe(true);
   });
 
   it('edits, deactivates (with a reason) and reactivates a contact; the history shows each step and who', async () => {
