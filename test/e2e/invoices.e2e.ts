@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs, type Operator } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
 import { exportCsv, expectCsvMatchesTable } from './support/csv.js';
-import { checkScreen, openApp, pageErrors, SCREENSHOTS, signIn } from './support/page.js';
+import { checkScreen, openApp, pageErrors, placeholderFits, SCREENSHOTS, signIn } from './support/page.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -49,6 +49,8 @@ describe('an agent invoices a contact', () => {
     await nav('Invoices').click();
     await expect.poll(() => invoicesTable().getByRole('row').count()).toBe(2);
     await checkScreen(page, 'invoices');
+    const fit = await placeholderFits(page, 'Search invoices');
+    expect(fit.text, `the search placeholder (${fit.text}px) fits its box (${fit.room}px)`).toBeLessThanOrEqual(fit.room);
     await page.keyboard.press('n');
     const d = dialog('New invoice');
     await expect.poll(() => d.isVisible()).toBe(true);

@@ -14,7 +14,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { signedInAs, type Operator } from './support/backend.js';
 import { launchChromium } from './support/browser.js';
 import { exportCsv, expectCsvMatchesTable } from './support/csv.js';
-import { checkScreen, openApp, pageErrors, signIn } from './support/page.js';
+import { checkScreen, openApp, pageErrors, placeholderFits, signIn } from './support/page.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -176,6 +176,8 @@ describe('payment plans in the browser', () => {
     expect(await sup.getByRole('region', { name: 'Messages by status' }).locator('[data-status="delivered"]').textContent()).toContain(String(delivered.delivered));
     expect(text).toMatch(/Delivered/);
     await checkScreen(sup, 'outbox');
+    const fit = await placeholderFits(sup, 'Search the outbox');
+    expect(fit.text, `the search placeholder (${fit.text}px) fits its box (${fit.room}px)`).toBeLessThanOrEqual(fit.room);
     const charge = table.getByRole('row').filter({ hasText: 'ChargePosted' }).first();
     await charge.getByRole('button', { name: /View payload/ }).click();
     const msg = sup.getByRole('dialog', { name: /Message #/ });

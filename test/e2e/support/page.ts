@@ -65,3 +65,16 @@ export async function checkScreen(page: Page, name: string): Promise<void> {
   }
   await page.emulateMedia({ colorScheme: 'light' });
 }
+
+/** The searchbox's placeholder fits in the box (its text, in the box's font, within the content width): not cut off. */
+export async function placeholderFits(page: Page, searchbox: string): Promise<{ text: number; room: number }> {
+  return page.getByRole('searchbox', { name: searchbox }).evaluate((el) => {
+    const input = el as HTMLInputElement;
+    const s = getComputedStyle(input);
+    const ctx = document.createElement('canvas').getContext('2d')!;
+    ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const text = Math.ceil(ctx.measureText(input.placeholder).width);
+    const room = Math.floor(input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight));
+    return { text, room };
+  });
+}
