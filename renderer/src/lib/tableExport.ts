@@ -36,7 +36,7 @@ export async function exportTableCsv<T>(spec: TableCsv<T>): Promise<void> {
   if (r.value.length >= max) toasts.info('Export cut short', `The first ${max.toLocaleString()} ${spec.noun} only: search or filter for fewer.`);
   const csv = toCsv(spec.header, r.value.map(spec.row));
   const saved = await saveTextFile(`${spec.fileStem}-${new Date().toISOString().slice(0, 10)}.csv`, csv);
-  if (saved.saved) toasts.success(`${spec.noun.charAt(0).toUpperCase()}${spec.noun.slice(1)} exported`, `${r.value.length.toLocaleString()} ${spec.noun} → ${saved.path}`);
+  if (saved.saved) toasts.success(`${spec.noun.charAt(0).toUpperCase()}${spec.noun.slice(1)} exported`, `${r.value.length.toLocaleString()} ${r.value.length === 1 ? 'row' : 'rows'} → ${saved.path}`);
 }
 
 /** Registers `run` as the screen's Ctrl+E export from mount to unmount. */
