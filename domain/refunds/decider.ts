@@ -2,21 +2,27 @@ import { assertNever, refuse, type Decider, type Decision } from '../decider.js'
 import { formatMoney } from '../shared/money.js';
 import { refundable, type ChargeFacts, type RefundEvent, type RefundLedger, type RefundReason } from './events.js';
 
+/** What an operator (or another feature, through request.ts) asks for. */
+export interface RefundRequest {
+  readonly refundId: string;
+  readonly accountId: string;
+  readonly chargeId: string;
+  /** Minor units of the charge's currency. */
+  readonly amount: number;
+  readonly reason: RefundReason;
+  readonly note?: string;
+  /** The operator asking: the one who may not approve it. */
+  readonly requestedBy: string;
+}
+
 export type RefundCommand =
-  | {
+  | (RefundRequest & {
       readonly type: 'RequestRefund';
-      readonly refundId: string;
-      readonly accountId: string;
-      readonly chargeId: string;
-      readonly amount: number;
-      readonly reason: RefundReason;
-      readonly note?: string;
-      readonly requestedBy: string;
       /** The charge as the account's stream has it; null when the account never had it. */
       readonly charge: ChargeFacts | null;
       /** Settings: refunds up to this amount (minor units) are posted at once. */
       readonly agentLimit: number;
-    }
+    })
   | { readonly type: 'ApproveRefund'; readonly refundId: string; readonly by: string; readonly note?: string }
   | { readonly type: 'RejectRefund'; readonly refundId: string; readonly by: string; readonly note: string };
 

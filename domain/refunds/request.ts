@@ -12,20 +12,10 @@ import { accountStreamId, type AccountEvent } from '../accounts/events.js';
 import { isRefusal, type Refusal } from '../decider.js';
 import type { EventStore } from '../eventstore/types.js';
 import type { UnitOfWork } from '../unitOfWork.js';
-import { refundDecider, type RefundCommand } from './decider.js';
-import { refundStreamId, type ChargeFacts, type RefundEvent, type RefundReason } from './events.js';
+import { refundDecider, type RefundCommand, type RefundRequest } from './decider.js';
+import { refundStreamId, type ChargeFacts, type RefundEvent } from './events.js';
 
-export interface RefundRequest {
-  readonly refundId: string;
-  readonly accountId: string;
-  readonly chargeId: string;
-  /** Minor units of the charge's currency. */
-  readonly amount: number;
-  readonly reason: RefundReason;
-  readonly note?: string;
-  /** The operator asking: the one who may not approve it. */
-  readonly requestedBy: string;
-}
+export type { RefundRequest };
 
 type Decided = readonly ((RefundEvent | AccountEvent) & { eventId: string })[];
 
