@@ -67,6 +67,43 @@ describe('event ids', () => {
     ]);
     expect((await s.readAll()).events.map((e) => `${e.streamId}/${e.eventId}`)).toEqual(['a/x', 'b/z']);
   });
+
+  // The append goes ahead without looking its ids up; the UNIQUE index refuses a stored one and
+  // the append runs again with the look-up. Big batches take the 64-rows-per-statement paths.
+  it('a big batch with stored ids among new ones keeps exactly the new ones, in both insert paths', async () => {
+    const counted: Projection = { name: 'counted', version: 1, tables: ['counted'], schema: 'CREATE TABLE counted (event_id TEXT PRIMARY KEY, n INTEGER NOT NULL)', apply: (e, sql) => sql.run('INSERT INTO counted VALUES (?, 1)', [e.eventId]) };
+    const s = await memory([counted]);
+    await s.appendMany([{ streamId: 's0', expectedVersion: 'no_stream', events: [ev('id-10'), ev('id-150')] }]);
+    const other = { ...meta, causationId: 'another' };
+    const appends = Array.from({ length: 200 }, (_, i) => ({
+      streamId: `s${i}`,
+      expectedVersion: 'any' as const,
+      // Every third event has other metadata, so chunks mix the shared and the plain statement.
+      events: [i % 3 ? ev(`id-${i}`) : { ...ev(`id-${i}`), metadata: other }],
+    }));
+    const r = await s.appendMany(appends);
+    expect(r.flatMap((x) => x.events).length).toBe(198);
+    const all = (await s.readAll({ limit: 1000 })).events;
+    expect(all).toHaveLength(200);
+    expect(new Set(all.map((e) => e.eventId)).size).toBe(200);
+    expect(all.map((e) => e.position)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(all.find((e) => e.eventId === 'id-3')?.metadata).toEqual(other);
+    expect(all.find((e) => e.eventId === 'id-4')?.metadata).toEqual(meta);
+    // The refused first try left nothing behind: each id projected once.
+    expect(await s.read((sql) => sql.scalar('SELECT count(*) FROM counted'))).toBe(200);
+    // And the store goes on taking writes through the same statements.
+    await s.appendMany(Array.from({ length: 70 }, (_, i) => ({ streamId: `t${i}`, expectedVersion: 'no_stream' as const, events: [ev(`new-${i}`)] })));
+    expect(await s.headPosition()).toBe(270);
+  });
+
+  it('an exact version that no longer matches, for ids all stored, is still a no-op', async () => {
+    const s = await memory();
+    await s.append('a', [ev('x'), ev('y')]);
+    await s.append('a', [ev('z')]);
+    const again = await s.append('a', [ev('x'), ev('y')], { expectedVersion: 0 });
+    expect(again.events).toEqual([]);
+    expect(again.nextExpectedVersion).toBe(3);
+  });
 });
 
 describe('appendMany', () => {
