@@ -1,4 +1,5 @@
 import type { Projection } from '../eventstore/projection.js';
+import { insertRows } from '../eventstore/sql.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
 
 /**
@@ -14,7 +15,8 @@ const UPDATE_MANY = `UPDATE accounts SET balance = balance + v.column2, version 
 
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 1,
+  // 2: WITHOUT ROWID (one B-tree keyed by the id, not a rowid table plus an index on the id).
+  version: 2,
   tables: ['accounts'],
   handles: ACCOUNT_EVENT_TYPES,
   schema: `
@@ -30,7 +32,7 @@ export const accountsProjection: Projection = {
       denied_count   INTEGER NOT NULL,
       opened_at      TEXT    NOT NULL,
       updated_at     TEXT    NOT NULL
-    ) STRICT;
+    ) STRICT, WITHOUT ROWID;
     CREATE INDEX accounts_holder ON accounts (holder_name, account_id);
     CREATE INDEX accounts_status ON accounts (status, account_id);`,
   applyMany(events, sql) {
@@ -87,7 +89,7 @@ export const accountsProjection: Projection = {
         this.apply(e, sql);
       }
     }
-    for (const id of [...opened.keys()]) insertOpened(id);
+    insertRows(sql, 'INSERT INTO accounts', [...opened.values()]);
     flush();
   },
   apply(stored, sql) {

@@ -1,4 +1,5 @@
 import type { Projection } from '../eventstore/projection.js';
+import { insertRows } from '../eventstore/sql.js';
 import { CARD_EVENT_TYPES, type CardEvent } from './events.js';
 
 /** The status each lifecycle event leads to. */
@@ -15,7 +16,8 @@ const STATUS_OF: Partial<Record<CardEvent['type'], string>> = {
 /** One row per card, for search (last-4, holder, card id, account id) and the account's card list. */
 export const cardsProjection: Projection = {
   name: 'cards',
-  version: 1,
+  // 2: WITHOUT ROWID (one B-tree keyed by the id, not a rowid table plus an index on the id).
+  version: 2,
   tables: ['cards'],
   handles: CARD_EVENT_TYPES,
   schema: `
@@ -34,7 +36,7 @@ export const cardsProjection: Projection = {
       replaces      TEXT,
       replaced_by   TEXT,
       version       INTEGER NOT NULL
-    ) STRICT;
+    ) STRICT, WITHOUT ROWID;
     CREATE INDEX cards_last4 ON cards (last4, card_id);
     CREATE INDEX cards_account ON cards (account_id, status);
     CREATE INDEX cards_holder ON cards (holder_name, card_id);`,
@@ -69,7 +71,7 @@ export const cardsProjection: Projection = {
         this.apply(stored, sql);
       }
     }
-    for (const id of [...fresh.keys()]) insert(id);
+    insertRows(sql, 'INSERT INTO cards', [...fresh.values()]);
   },
   apply(stored, sql) {
     const e = stored as unknown as CardEvent;

@@ -83,3 +83,31 @@ export class StatementCache implements Sql {
     this.cache.clear();
   }
 }
+
+const ROWS_PER_STATEMENT = 64;
+
+/**
+ * Inserts rows 64 per statement (`<head> VALUES (…), (…), … <tail>`): in sql.js each statement
+ * step crosses into WebAssembly and back, and costs far more than the row it writes. `head` is
+ * e.g. "INSERT INTO cards"; every row has the same number of values.
+ */
+export function insertRows(sql: Sql, head: string, rows: readonly (readonly SqlValue[])[], tail = ''): void {
+  if (!rows.length) return;
+  const width = rows[0]!.length;
+  const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
+  const statement = (n: number): string => `${head} VALUES ${Array.from({ length: n }, () => tuple).join(', ')}${tail ? ` ${tail}` : ''}`;
+  let i = 0;
+  if (rows.length >= ROWS_PER_STATEMENT) {
+    const many = statement(ROWS_PER_STATEMENT);
+    const params: SqlValue[] = new Array<SqlValue>(ROWS_PER_STATEMENT * width);
+    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
+      for (let k = 0; k < ROWS_PER_STATEMENT; k++) {
+        const row = rows[i + k]!;
+        for (let c = 0; c < width; c++) params[k * width + c] = row[c]!;
+      }
+      sql.run(many, params);
+    }
+  }
+  const one = statement(1);
+  for (; i < rows.length; i++) sql.run(one, rows[i]!);
+}
