@@ -94,6 +94,8 @@ export interface BatchInput {
   readonly policy: CreditPolicy;
   readonly metadata: EventMetadata;
   readonly accounts: readonly AccountRowForRun[];
+  /** The accounts are consecutive in account id order (a slice), so their cards are one index range. */
+  readonly contiguous?: boolean;
 }
 
 export interface BatchDecision {
@@ -114,21 +116,35 @@ export function skipReason(a: { status: string; currency: string }, hasActiveCar
   return null;
 }
 
-/** Decides a batch. Reads what it needs in three queries; writes nothing. */
+const CARD_COLUMNS = 'card_id, account_id, holder_name, last4, brand, expiry_month, expiry_year, status, status_reason, version';
+
+/**
+ * How many active cards each account of the batch has, from the (account_id, status) index
+ * alone. A slice of consecutive accounts reads one range of it; a list of accounts (a retry)
+ * looks each up.
+ */
+function activeCardCounts(sql: Sql, input: BatchInput, idsJson: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const first = input.accounts[0]?.account_id;
+  const last = input.accounts[input.accounts.length - 1]?.account_id;
+  const rows =
+    input.contiguous && first !== undefined && last !== undefined
+      ? sql.all<{ account_id: string }>("SELECT account_id FROM cards WHERE account_id BETWEEN ? AND ? AND status = 'active'", [first, last])
+      : sql.all<{ account_id: string }>("SELECT c.account_id FROM json_each(?) j JOIN cards c ON c.account_id = j.value AND c.status = 'active'", [idsJson]);
+  for (const r of rows) counts.set(r.account_id, (counts.get(r.account_id) ?? 0) + 1);
+  return counts;
+}
+
+/** Decides a batch. Reads what it needs in three queries (and the cards of a denied account); writes nothing. */
 export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const { runId, period, fees, policy, metadata } = input;
   const chargeId = feeChargeId(period, fees.feeKind);
   const ids = input.accounts.map((a) => a.account_id);
   const idsJson = JSON.stringify(ids);
-  const cards = new Map<string, CardRowForRun[]>();
-  for (const c of sql.all<CardRowForRun>(
-    "SELECT card_id, account_id, holder_name, last4, brand, expiry_month, expiry_year, status, status_reason, version FROM cards WHERE account_id IN (SELECT value FROM json_each(?)) AND status = 'active' ORDER BY card_id",
-    [idsJson],
-  )) {
-    const list = cards.get(c.account_id);
-    if (list) list.push(c);
-    else cards.set(c.account_id, [c]);
-  }
+  const activeCards = activeCardCounts(sql, input, idsJson);
+  // Whole card rows only for an account whose authorisation is denied (its cards are suspended).
+  const cardsOf = (accountId: string): CardRowForRun[] =>
+    sql.all<CardRowForRun>(`SELECT ${CARD_COLUMNS} FROM cards WHERE account_id = ? AND status = 'active' ORDER BY card_id`, [accountId]);
   const seen = new Set<string>(
     sql.all<{ event_id: string }>('SELECT e.event_id FROM json_each(?) j JOIN events e ON e.event_id = j.value', [JSON.stringify(ids.map((id) => postingEventId(id, chargeId)))]).map((r) => r.event_id),
   );
@@ -138,15 +154,14 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
     const accountId = row.account_id;
     try {
       const charged = seen.has(postingEventId(accountId, chargeId));
-      const active = cards.get(accountId) ?? [];
-      const reason = skipReason(row, active.length > 0, charged, fees);
+      const reason = skipReason(row, (activeCards.get(accountId) ?? 0) > 0, charged, fees);
       if (reason) {
         out.counts.skipped++;
         out.skipped.push({ accountId, reason });
         continue;
       }
       const amount = feeFor(fees, row.currency)!;
-      decideAccount(out, row, active, { runId, chargeId, amount, description: `Monthly fee ${period} (${fees.feeKind})`, policy, metadata });
+      decideAccount(out, row, () => cardsOf(accountId), { runId, chargeId, amount, description: `Monthly fee ${period} (${fees.feeKind})`, policy, metadata });
     } catch (e) {
       out.counts.failed++;
       out.failed.push({ accountId, error: e instanceof Error ? e.message : String(e) });
@@ -165,7 +180,7 @@ interface AccountJob {
 }
 
 /** One account: charge, or open an authorisation and follow the policy's decision through, all in memory. */
-function decideAccount(out: BatchDecision, row: AccountRowForRun, activeCards: readonly CardRowForRun[], job: AccountJob): void {
+function decideAccount(out: BatchDecision, row: AccountRowForRun, activeCards: () => readonly CardRowForRun[], job: AccountJob): void {
   const accountId = row.account_id;
   const authorizationId = authorizationIdFor(accountId, job.chargeId);
   // Not yet charged for this period and kind (skipReason checked it): no posting id is known.
@@ -205,7 +220,7 @@ function decideAccount(out: BatchDecision, row: AccountRowForRun, activeCards: r
     } else if (decision.type === 'CreditDenied') {
       outcome = 'auth_denied';
       onAccount(accountDecider.decide({ type: 'ReleaseAuthorization', accountId, authorizationId }, account), decisionId);
-      for (const c of activeCards) {
+      for (const c of activeCards()) {
         const cardEvents = cardDecider.decide({ type: 'DeactivateCard', cardId: c.card_id, reason: 'credit_denied', channel: 'batch', note: `authorisation ${authorizationId} was denied` }, cardStateFromRow(c));
         if (isRefusal(cardEvents) || !cardEvents.length) continue;
         extra.push({

@@ -90,7 +90,7 @@ export async function driveChargeRun(runId: string, o: DriveOptions): Promise<Ch
       report();
       return state;
     }
-    const decided = await store.read((sql) => decideBatch(sql, { runId, period: s.period, fees: s.fees, policy, metadata, accounts: rows }));
+    const decided = await store.read((sql) => decideBatch(sql, { runId, period: s.period, fees: s.fees, policy, metadata, accounts: rows, contiguous: !retrying }));
     const batch: ChargeRunEvent = {
       type: 'ChargeRunBatchCompleted',
       data: {

@@ -7,7 +7,7 @@
 import type { AccountEvent } from '../accounts/events.js';
 import type { AuthorizationEvent } from '../authorizations/events.js';
 import type { Projection } from '../eventstore/projection.js';
-import type { Sql } from '../eventstore/sql.js';
+import { insertRows, type Sql } from '../eventstore/sql.js';
 import type { StoredEvent } from '../eventstore/types.js';
 import { CHARGE_RUN_EVENT_TYPES, type ChargeRunEvent } from './events.js';
 
@@ -46,103 +46,70 @@ const SCHEMA = `
     ) STRICT, WITHOUT ROWID;
     CREATE INDEX charge_run_outcomes_outcome ON charge_run_outcomes (run_id, outcome, account_id);`;
 
-interface OutcomeUpsert {
-  readonly runId: string;
-  readonly accountId: string;
-  readonly outcome: string;
-  readonly reason: string | null;
-  readonly amount: number | null;
-  readonly currency: string | null;
-  readonly chargeId: string | null;
-  readonly position: number;
-  readonly at: string;
-}
+/** One outcome row: run_id, account_id, outcome, reason, amount, currency, charge_id, position, at. */
+type OutcomeRow = [string, string, string, string | null, number | null, string | null, string | null, number, string];
 
 const ON_CONFLICT = `ON CONFLICT (run_id, account_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, position = excluded.position, at = excluded.at,
   amount = coalesce(excluded.amount, amount), currency = coalesce(excluded.currency, currency), charge_id = coalesce(excluded.charge_id, charge_id)`;
+const INSERT_OUTCOMES = 'INSERT INTO charge_run_outcomes (run_id, account_id, outcome, reason, amount, currency, charge_id, position, at)';
 
-function upsertOne(sql: Sql, o: OutcomeUpsert): void {
-  sql.run(`INSERT INTO charge_run_outcomes (run_id, account_id, outcome, reason, amount, currency, charge_id, position, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ${ON_CONFLICT}`, [
-    o.runId,
-    o.accountId,
-    o.outcome,
-    o.reason,
-    o.amount,
-    o.currency,
-    o.chargeId,
-    o.position,
-    o.at,
-  ]);
+/** A later row for the same account folded into an earlier one, as the SQL upsert would. */
+function merge(prev: OutcomeRow, next: OutcomeRow): void {
+  prev[2] = next[2];
+  prev[3] = next[3];
+  if (next[4] !== null) prev[4] = next[4];
+  if (next[5] !== null) prev[5] = next[5];
+  if (next[6] !== null) prev[6] = next[6];
+  prev[7] = next[7];
+  prev[8] = next[8];
 }
 
-const OUTCOME_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const OUTCOME_CHUNK = 64;
-const UPSERT_CHUNK = `INSERT INTO charge_run_outcomes (run_id, account_id, outcome, reason, amount, currency, charge_id, position, at) VALUES ${OUTCOME_ROW}${`, ${OUTCOME_ROW}`.repeat(OUTCOME_CHUNK - 1)} ${ON_CONFLICT}`;
+/** Upserts rows, merged per (run, account) first so that no two rows of one statement share a key. */
+class OutcomeBuffer {
+  private readonly rows = new Map<string, OutcomeRow>();
+  add(r: OutcomeRow): void {
+    const key = `${r[0]}\u0000${r[1]}`;
+    const prev = this.rows.get(key);
+    if (prev) merge(prev, r);
+    else this.rows.set(key, r);
+  }
+  flush(sql: Sql): void {
+    if (!this.rows.size) return;
+    insertRows(sql, INSERT_OUTCOMES, [...this.rows.values()], ON_CONFLICT);
+    this.rows.clear();
+  }
+}
 
 /**
- * Many upserts, merged per row first (so no two rows of one statement share a key), then 64 rows
- * per statement with bound values: one statement step per 64 rows costs far less in sql.js than
- * one per row, and far less than a JSON statement (SQLite parses the JSON again for every `->>`).
+ * The outcome row an account or authorisation event gives (undefined: none), or null for an
+ * event that is not an outcome (a run event).
  */
-function upsertMany(sql: Sql, rows: Iterable<OutcomeUpsert>): void {
-  const all = [...rows];
-  const params: (string | number | null)[] = new Array<string | number | null>(OUTCOME_CHUNK * 9);
-  let i = 0;
-  for (; i + OUTCOME_CHUNK <= all.length; i += OUTCOME_CHUNK) {
-    for (let k = 0; k < OUTCOME_CHUNK; k++) {
-      const o = all[i + k]!;
-      const at = k * 9;
-      params[at] = o.runId;
-      params[at + 1] = o.accountId;
-      params[at + 2] = o.outcome;
-      params[at + 3] = o.reason;
-      params[at + 4] = o.amount;
-      params[at + 5] = o.currency;
-      params[at + 6] = o.chargeId;
-      params[at + 7] = o.position;
-      params[at + 8] = o.at;
-    }
-    sql.run(UPSERT_CHUNK, params);
-  }
-  for (; i < all.length; i++) upsertOne(sql, all[i]!);
-}
-
-/** A later upsert of the same row folded into an earlier one, as the SQL upsert would. */
-function merge(prev: OutcomeUpsert | undefined, next: OutcomeUpsert): OutcomeUpsert {
-  if (!prev) return next;
-  return { ...next, amount: next.amount ?? prev.amount, currency: next.currency ?? prev.currency, chargeId: next.chargeId ?? prev.chargeId };
-}
-
-/** The outcome rows an account or authorisation event gives; null for a run event. */
-function outcomesOf(stored: StoredEvent, isRun: (runId: string) => boolean): OutcomeUpsert[] | null {
+function outcomeOf(stored: StoredEvent, isRun: (runId: string) => boolean): OutcomeRow | undefined | null {
   const e = stored as unknown as ChargeRunEvent | AccountEvent | AuthorizationEvent;
   const runId = stored.metadata.correlationId;
-  const base = { runId, position: stored.position, at: stored.recordedAt, reason: null, amount: null, currency: null, chargeId: null };
   // Events a run wrote carry the run id as correlation id; a plain command's correlation id is its own id.
   const fromRun = (): boolean => runId !== stored.metadata.commandId && isRun(runId);
   switch (e.type) {
     case 'ChargePosted':
-      return fromRun() ? [{ ...base, accountId: e.data.accountId, outcome: e.data.authorizationId ? 'auth_approved' : 'charged', amount: e.data.amount, currency: e.data.currency, chargeId: e.data.chargeId }] : [];
+      return fromRun() ? [runId, e.data.accountId, e.data.authorizationId ? 'auth_approved' : 'charged', null, e.data.amount, e.data.currency, e.data.chargeId, stored.position, stored.recordedAt] : undefined;
     case 'CreditAuthorizationRequired':
-      return fromRun() ? [{ ...base, accountId: e.data.accountId, outcome: 'auth_review', amount: e.data.amount, currency: e.data.currency, chargeId: e.data.chargeId }] : [];
+      return fromRun() ? [runId, e.data.accountId, 'auth_review', null, e.data.amount, e.data.currency, e.data.chargeId, stored.position, stored.recordedAt] : undefined;
     case 'CreditDenied':
-      return fromRun() ? [{ ...base, accountId: e.data.accountId, outcome: 'auth_denied' }] : [];
+      return fromRun() ? [runId, e.data.accountId, 'auth_denied', null, null, null, null, stored.position, stored.recordedAt] : undefined;
     case 'CreditApproved':
     case 'CreditSentToReview':
-      return [];
+      return undefined;
     default:
       return null;
   }
 }
 
-function batchOutcomes(stored: StoredEvent): OutcomeUpsert[] {
+function batchOutcomes(stored: StoredEvent): OutcomeRow[] {
   const e = stored as unknown as ChargeRunEvent;
   if (e.type !== 'ChargeRunBatchCompleted') return [];
-  const base = { runId: e.data.runId, position: stored.position, at: stored.recordedAt, amount: null, currency: null, chargeId: null };
-  return [
-    ...e.data.skipped.map((s) => ({ ...base, accountId: s.accountId, outcome: 'skipped', reason: s.reason })),
-    ...e.data.failed.map((f) => ({ ...base, accountId: f.accountId, outcome: 'failed', reason: f.error })),
-  ];
+  const { runId } = e.data;
+  const row = (accountId: string, outcome: string, reason: string): OutcomeRow => [runId, accountId, outcome, reason, null, null, null, stored.position, stored.recordedAt];
+  return [...e.data.skipped.map((s) => row(s.accountId, 'skipped', s.reason)), ...e.data.failed.map((f) => row(f.accountId, 'failed', f.error))];
 }
 
 function applyRunEvent(stored: StoredEvent, sql: Sql): void {
@@ -211,43 +178,32 @@ export const chargeRunsProjection: Projection = {
   handles: [...CHARGE_RUN_EVENT_TYPES, 'ChargePosted', 'CreditAuthorizationRequired', 'CreditApproved', 'CreditDenied', 'CreditSentToReview'],
   schema: SCHEMA,
   apply(stored, sql) {
-    const rows = outcomesOf(stored, (runId) => runExists(sql, runId));
-    if (rows) {
-      for (const r of rows) upsertOne(sql, r);
-      return;
-    }
-    applyRunEvent(stored, sql);
-    for (const r of batchOutcomes(stored)) upsertOne(sql, r);
+    applyEvents([stored], sql);
   },
-  /** A charge-run batch: one upsert per account, however many of its events a batch holds. */
-  applyMany(events, sql) {
-    const known = new Map<string, boolean>();
-    const isRun = (runId: string): boolean => {
-      let k = known.get(runId);
-      if (k === undefined) known.set(runId, (k = runExists(sql, runId)));
-      return k;
-    };
-    const pending = new Map<string, OutcomeUpsert>();
-    const add = (r: OutcomeUpsert): void => {
-      const key = `${r.runId}\u0000${r.accountId}`;
-      pending.set(key, merge(pending.get(key), r));
-    };
-    const flush = (): void => {
-      upsertMany(sql, pending.values());
-      pending.clear();
-    };
-    for (const e of events) {
-      const rows = outcomesOf(e, isRun);
-      if (rows) {
-        rows.forEach(add);
-        continue;
-      }
-      // A run event changes the runs table (which isRun reads): earlier rows go first.
-      flush();
-      known.clear();
-      applyRunEvent(e, sql);
-      batchOutcomes(e).forEach(add);
-    }
-    flush();
-  },
+  applyMany: (events, sql) => applyEvents(events, sql),
 };
+
+/**
+ * A charge-run batch: one row per account, however many of its events a batch holds, written
+ * 64 rows per statement (one statement step costs far more than a row in sql.js).
+ */
+function applyEvents(events: readonly StoredEvent[], sql: Sql): void {
+  const known = new Map<string, boolean>();
+  const isRun = (runId: string): boolean => {
+    let k = known.get(runId);
+    if (k === undefined) known.set(runId, (k = runExists(sql, runId)));
+    return k;
+  };
+  const pending = new OutcomeBuffer();
+  for (const e of events) {
+    const row = outcomeOf(e, isRun);
+    if (row) pending.add(row);
+    if (row !== null) continue;
+    // A run event changes the runs table (which isRun reads): earlier rows go first.
+    pending.flush(sql);
+    known.clear();
+    applyRunEvent(e, sql);
+    for (const r of batchOutcomes(e)) pending.add(r);
+  }
+  pending.flush(sql);
+}
