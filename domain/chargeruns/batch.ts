@@ -150,6 +150,8 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   );
 
   const out: BatchDecision = { appends: [], counts: zeroCounts(), totals: {}, skipped: [], failed: [] };
+  const description = `Monthly fee ${period} (${fees.feeKind})`;
+  const jobs = new Map<string, AccountJob>(); // one per currency
   for (const row of input.accounts) {
     const accountId = row.account_id;
     try {
@@ -160,8 +162,9 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
         out.skipped.push({ accountId, reason });
         continue;
       }
-      const amount = feeFor(fees, row.currency)!;
-      decideAccount(out, row, () => cardsOf(accountId), { runId, chargeId, amount, description: `Monthly fee ${period} (${fees.feeKind})`, policy, metadata });
+      let job = jobs.get(row.currency);
+      if (!job) jobs.set(row.currency, (job = { runId, chargeId, amount: feeFor(fees, row.currency)!, description, policy, metadata }));
+      decideAccount(out, row, () => cardsOf(accountId), job);
     } catch (e) {
       out.counts.failed++;
       out.failed.push({ accountId, error: e instanceof Error ? e.message : String(e) });
@@ -169,6 +172,9 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   }
   return out;
 }
+
+/** The decider never changes a state's set of posting ids: evolve makes a new one. */
+const NO_POSTINGS: ReadonlySet<string> = new Set<string>();
 
 interface AccountJob {
   readonly runId: string;
@@ -184,7 +190,7 @@ function decideAccount(out: BatchDecision, row: AccountRowForRun, activeCards: (
   const accountId = row.account_id;
   const authorizationId = authorizationIdFor(accountId, job.chargeId);
   // Not yet charged for this period and kind (skipReason checked it): no posting id is known.
-  let account = accountStateFromRow(row, new Set());
+  let account = accountStateFromRow(row, NO_POSTINGS);
   const accountEvents: NewEvent[] = [];
   const extra: StreamAppend[] = [];
   let n = 0;

@@ -366,12 +366,13 @@ export class SqlJsEventStore implements EventStore {
     const ids = [...new Set(appends.map((a) => a.streamId))];
     // A correlated max() is one seek to the end of each stream in the (stream_id, stream_position)
     // index; a join with GROUP BY read every event of every stream and sorted them.
-    const s = this.sql.prepare('SELECT j.value, (SELECT max(stream_position) FROM events WHERE stream_id = j.value) FROM json_each(?) j');
+    // The array index comes back rather than the id: reading a string out of sql.js costs.
+    const s = this.sql.prepare('SELECT j.key, (SELECT max(stream_position) FROM events WHERE stream_id = j.value) FROM json_each(?) j');
     try {
       s.bind([JSON.stringify(ids)]);
       while (s.step()) {
-        const [id, v] = s.get();
-        versions.set(String(id), v === null ? 0 : Number(v));
+        const [k, v] = s.get();
+        versions.set(ids[Number(k)]!, v === null ? 0 : Number(v));
       }
     } finally {
       s.reset();
