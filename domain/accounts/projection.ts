@@ -18,6 +18,8 @@ export const accountsProjection: Projection = {
   // 2: WITHOUT ROWID (one B-tree keyed by the id, not a rowid table plus an index on the id).
   version: 2,
   tables: ['accounts'],
+  // For search only: a bulk load (the demo seed) builds them at its end.
+  deferrableIndexes: ['accounts_holder'],
   handles: ACCOUNT_EVENT_TYPES,
   schema: `
     CREATE TABLE accounts (

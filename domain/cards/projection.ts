@@ -19,6 +19,8 @@ export const cardsProjection: Projection = {
   // 2: WITHOUT ROWID (one B-tree keyed by the id, not a rowid table plus an index on the id).
   version: 2,
   tables: ['cards'],
+  // For search only: a bulk load (the demo seed) builds them at its end.
+  deferrableIndexes: ['cards_last4', 'cards_holder'],
   handles: CARD_EVENT_TYPES,
   schema: `
     CREATE TABLE cards (

@@ -24,6 +24,12 @@ export interface Projection {
    * verify replay with `apply`, so `verify` catches any difference.
    */
   applyMany?(events: readonly StoredEvent[], sql: Sql): void;
+  /**
+   * Optional: indexes (by name) that no projection's apply reads. A bulk load into a new store
+   * drops them and builds each once at its end: sorting a million keys once costs far less than
+   * inserting them one by one at random places in the index.
+   */
+  readonly deferrableIndexes?: readonly string[];
 }
 
 export interface ProjectionDifference {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Projection } from '../../domain/eventstore/projection.js';
 import { SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
 import { StoreError } from '../../domain/eventstore/types.js';
 import { listSegments } from '../../domain/eventstore/sqljs/journal.js';
@@ -77,6 +78,64 @@ describe('bulk load', () => {
     const reopened = await SqlJsEventStore.open({ path, ...quiet });
     expect((await allEvents(reopened)).map((e) => e.eventId)).toEqual(['k1', 'k2', 'o1']);
     await reopened.close();
+  });
+});
+
+describe('bulk load into a new store: deferred indexes and the live checkpoint', () => {
+  const indexed: Projection = {
+    name: 'people',
+    version: 1,
+    tables: ['people'],
+    schema: 'CREATE TABLE people (id TEXT PRIMARY KEY, name TEXT NOT NULL) STRICT; CREATE INDEX people_name ON people (name, id);',
+    deferrableIndexes: ['people_name', 'no_such_index'],
+    apply: (e, sql) => sql.run('INSERT INTO people VALUES (?, ?)', [e.eventId, (e.data as { name: string }).name]),
+  };
+  const indexes = (store: SqlJsEventStore) => store.read((sql) => sql.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people'").map((r) => r.name));
+  const person = (id: string, name: string) => ({ ...ev(id), data: { name } });
+
+  it('drops them for the load, builds them before the checkpoint, and the checkpoint (the live file) reopens whole', async () => {
+    const path = tempStore();
+    const store = await SqlJsEventStore.open({ path, projections: [indexed], ...quiet });
+    let during: string[] = [];
+    await store.bulkLoad(async (append) => {
+      during = await indexes(store);
+      // A rebuild now would rewrite the tables under the load.
+      await expect(store.rebuild()).rejects.toMatchObject({ code: 'STORE_BUSY' });
+      append(Array.from({ length: 300 }, (_, i) => ({ streamId: `p-${i}`, expectedVersion: 'no_stream' as const, events: [person(`p-${i}`, `name ${300 - i}`)] })));
+    });
+    expect(during).not.toContain('people_name');
+    expect(await indexes(store)).toContain('people_name');
+    expect(await store.read((sql) => sql.all('EXPLAIN QUERY PLAN SELECT id FROM people WHERE name = ?', ['x']).map((r) => String(r.detail)))).toEqual([expect.stringContaining('people_name')]);
+    store.abandon();
+    const reopened = await SqlJsEventStore.open({ path, projections: [indexed], ...quiet });
+    expect(await indexes(reopened)).toContain('people_name');
+    expect((await allEvents(reopened)).length).toBe(300);
+    expect((await reopened.verify()).ok).toBe(true);
+    await reopened.close();
+  });
+
+  it('builds them again when the load fails (a store in memory goes on)', async () => {
+    const store = await SqlJsEventStore.open({ projections: [indexed], ...quiet });
+    await expect(
+      store.bulkLoad(async (append) => {
+        append([{ streamId: 'p-1', expectedVersion: 'no_stream', events: [person('p-1', 'Ada')] }]);
+        throw new Error('the generator broke');
+      }),
+    ).rejects.toThrow('the generator broke');
+    expect(await indexes(store)).toContain('people_name');
+    await store.close();
+  });
+
+  it('leaves them in place on a store that already holds data', async () => {
+    const store = await SqlJsEventStore.open({ projections: [indexed], ...quiet });
+    await store.appendMany(Array.from({ length: 10_000 }, (_, i) => ({ streamId: `old-${i}`, expectedVersion: 'no_stream' as const, events: [person(`old-${i}`, 'Old')] })));
+    let during: string[] = [];
+    await store.bulkLoad(async (append) => {
+      during = await indexes(store);
+      append([{ streamId: 'p-1', expectedVersion: 'no_stream', events: [person('p-1', 'Ada')] }]);
+    });
+    expect(during).toContain('people_name');
+    await store.close();
   });
 });
 

@@ -96,6 +96,19 @@ describe('event ids', () => {
     expect(await s.headPosition()).toBe(270);
   });
 
+  it("a big batch of 'no_stream' appends: one existing stream refuses the whole batch; repeated, it is a no-op", async () => {
+    const s = await memory();
+    await s.append('n-5', [ev('old-5')]);
+    const batch = (prefix: string) => Array.from({ length: 100 }, (_, i) => ({ streamId: `n-${i}`, expectedVersion: 'no_stream' as const, events: [ev(`${prefix}-${i}`)] }));
+    await expect(s.appendMany(batch('a'))).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId: 'n-5', actual: 1 });
+    expect(await s.headPosition()).toBe(1);
+    const fresh = batch('b').filter((a) => a.streamId !== 'n-5');
+    expect((await s.appendMany(fresh)).flatMap((r) => r.events)).toHaveLength(99);
+    // The same appends again (a retried command): every id is stored, nothing new, no conflict.
+    expect((await s.appendMany(fresh)).flatMap((r) => r.events)).toHaveLength(0);
+    expect(await s.headPosition()).toBe(100);
+  });
+
   it('an exact version that no longer matches, for ids all stored, is still a no-op', async () => {
     const s = await memory();
     await s.append('a', [ev('x'), ev('y')]);
@@ -224,5 +237,17 @@ describe('projections', () => {
     expect(r).toEqual({ events: 3, projections: ['counter'] });
     expect(progress.at(-1)).toBe(3);
     expect((await s.verify()).ok).toBe(true);
+  });
+});
+
+describe("the projections' deferrable indexes", () => {
+  it('each names a plain (not UNIQUE) index of its own schema, and some projections declare them', async () => {
+    const { PROJECTIONS } = await import('../../domain/projections.js');
+    const declared = PROJECTIONS.flatMap((p) => (p.deferrableIndexes ?? []).map((name) => ({ p, name })));
+    expect(declared.map((d) => d.name)).toEqual(expect.arrayContaining(['cards_last4', 'cards_holder', 'accounts_holder']));
+    for (const { p, name } of declared) {
+      expect(p.schema, `${p.name}: ${name}`).toMatch(new RegExp(`CREATE INDEX ${name} ON`));
+      expect(p.schema).not.toMatch(new RegExp(`CREATE UNIQUE INDEX ${name} ON`));
+    }
   });
 });
