@@ -153,6 +153,8 @@ describe('sql.js as installed', () => {
     // 2 GB store copied all of it (6 s of a 1M charge run).
     expect(source).toContain('a.Ua.buffer.resizable&&a.Ua.byteOffset===0&&a.Ua.buffer.maxByteLength>=g?a.Ua.buffer.resize(g)');
     expect(source).toContain('else a.Ua=new Uint8Array(new ArrayBuffer(c,{maxByteLength:4294967295}))');
+    // The bulk load's checkpoint writes the live file (Database.fileBytes) rather than a copy.
+    expect(source).toContain('g.prototype.fileBytes=function(){');
   });
 });
 
