@@ -133,4 +133,31 @@ describe('a refund over the agent limit', () => {
     expect(pageErrors(page)).toEqual([]);
     await context.close();
   });
+  it('a supervisor rejects one: the note is required, the refund leaves the queue and nothing is posted', async () => {
+    const { context, page } = await openApp(browser, app);
+    await signIn(page, 'super2');
+    await nav(page).getByRole('button', { name: 'Refunds' }).click();
+    const row = page.getByRole('table', { name: 'Refunds' }).getByRole('row').filter({ hasText: 'rf-rest' });
+    await expect.poll(() => row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Reject rf-rest' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Reject refund rf-rest' });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const note = dialog.getByLabel('Note (required)');
+    await checkScreen(page, 'refund-reject-dialog');
+    // An empty note is refused before anything is sent: the dialog stays open.
+    await dialog.getByRole('button', { name: 'Reject', exact: true }).click();
+    expect(await note.evaluate((el) => (el as HTMLTextAreaElement).validity.valueMissing)).toBe(true);
+    expect(await dialog.isVisible()).toBe(true);
+    await note.fill('Duplicate of the first refund');
+    await dialog.getByRole('button', { name: 'Reject', exact: true }).click();
+    await expect.poll(() => page.getByText('rf-rest: nothing is posted.').isVisible()).toBe(true);
+    await expect.poll(() => row.count()).toBe(0);
+
+    const sup = await signedInAs(app, 'super1');
+    const summary = await sup.call('accounts.summary', { accountId: 'ACC-RF-1' });
+    expect(summary.account.balance, 'only the approved 150.00 EUR was credited').toBe(-30_000);
+    sup.close();
+    expect(pageErrors(page)).toEqual([]);
+    await context.close();
+  });
 });
