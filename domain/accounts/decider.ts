@@ -1,4 +1,4 @@
-import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
+import { assertNever, refuse, type Decider, type Decision, type Refusal } from '../decider.js';
 import { formatMoney } from '../shared/money.js';
 import { availableCredit, refundPostingId, type AccountEvent, type AccountState, type PostingIds } from './events.js';
 
@@ -74,6 +74,15 @@ function spendCredit(state: { accountId: string; currency: string; prepaidCredit
   return [{ type: 'PrepaidCreditApplied', data: { accountId: state.accountId, chargeId, amount: used, currency: state.currency, remaining: credit - used } }];
 }
 
+// Module-level rather than closures inside decide: decide runs once per account in a charge run.
+function closedRefusal(state: Exclude<AccountState, { status: 'none' }>): Refusal {
+  return refuse('ACCOUNT_CLOSED', `account ${state.accountId} was closed${state.closedAt ? ` on ${state.closedAt.slice(0, 10)}` : ''}${state.closedBy ? ` by ${state.closedBy}` : ''}: it takes no more postings`);
+}
+
+function positive(amount: number): Refusal | null {
+  return amount > 0 ? null : refuse('INVALID_AMOUNT', `the amount must be more than zero (got ${amount})`);
+}
+
 export function decide(command: AccountCommand, state: AccountState): Decision<AccountEvent> {
   const c = command;
   if (c.type === 'OpenAccount') {
@@ -82,20 +91,17 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
   }
   if (state.status === 'none') return refuse('ACCOUNT_NOT_FOUND', `there is no account ${c.accountId}: check the account id`);
   const id = state.accountId;
-  const closed = () =>
-    refuse('ACCOUNT_CLOSED', `account ${id} was closed${state.closedAt ? ` on ${state.closedAt.slice(0, 10)}` : ''}${state.closedBy ? ` by ${state.closedBy}` : ''}: it takes no more postings`);
-  const positive = (amount: number) => (amount > 0 ? null : refuse('INVALID_AMOUNT', `the amount must be more than zero (got ${amount})`));
   switch (c.type) {
     case 'PostDeposit': {
       if (state.postings.has(c.depositId)) return [];
-      if (state.status === 'closed') return closed();
+      if (state.status === 'closed') return closedRefusal(state);
       const bad = positive(c.amount);
       if (bad) return bad;
       return [{ type: 'DepositReceived', data: { accountId: id, depositId: c.depositId, amount: c.amount, currency: state.currency } }];
     }
     case 'SendTransfer': {
       if (state.postings.has(c.transferId)) return [];
-      if (state.status === 'closed') return closed();
+      if (state.status === 'closed') return closedRefusal(state);
       if (state.status === 'frozen') return refuse('ACCOUNT_FROZEN', `account ${id} is frozen until authorisation ${state.pending?.authorizationId} is decided: no transfer can leave it meanwhile`);
       const bad = positive(c.amount);
       if (bad) return bad;
@@ -106,7 +112,7 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
     }
     case 'ReceiveTransfer': {
       if (state.postings.has(c.transferId)) return [];
-      if (state.status === 'closed') return closed();
+      if (state.status === 'closed') return closedRefusal(state);
       const badAmount = positive(c.amount);
       if (badAmount) return badAmount;
       if (c.currency !== state.currency) return refuse('CURRENCY_MISMATCH', `account ${id} is in ${state.currency}, the transfer is in ${c.currency}: transfers move money between accounts of one currency`);
@@ -114,7 +120,7 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
     }
     case 'PostCharge': {
       if (state.postings.has(c.chargeId)) return [];
-      if (state.status === 'closed') return closed();
+      if (state.status === 'closed') return closedRefusal(state);
       if (state.status === 'frozen') return refuse('ACCOUNT_FROZEN', `account ${id} is frozen until authorisation ${state.pending?.authorizationId} is decided: charge it after the decision`);
       const bad = positive(c.amount);
       if (bad) return bad;
@@ -149,14 +155,14 @@ export function decide(command: AccountCommand, state: AccountState): Decision<A
       return [{ type: 'AccountClosed', data: { accountId: id, reason: c.reason } }];
     case 'PostRefund': {
       if (state.postings.has(refundPostingId(c.refundId))) return [];
-      if (state.status === 'closed') return closed();
+      if (state.status === 'closed') return closedRefusal(state);
       const bad = positive(c.amount);
       if (bad) return bad;
       return [{ type: 'RefundPosted', data: { accountId: id, refundId: c.refundId, chargeId: c.chargeId, amount: c.amount, currency: state.currency, reason: c.reason } }];
     }
     case 'AddPrepaidCredit': {
       if (state.postings.has(c.creditId)) return [];
-      if (state.status === 'closed') return closed();
+      if (state.status === 'closed') return closedRefusal(state);
       const bad = positive(c.amount);
       if (bad) return bad;
       if (c.currency !== state.currency) return refuse('CURRENCY_MISMATCH', `account ${id} is in ${state.currency}, the credit is in ${c.currency}: prepaid credit is kept in the account's currency`);

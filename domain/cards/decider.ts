@@ -1,4 +1,4 @@
-import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
+import { assertNever, refuse, type Decider, type Decision, type Refusal } from '../decider.js';
 import { FINAL_STATUSES, type Brand, type CardEvent, type CardReason, type CardState, type CardStatus, type Channel } from './events.js';
 
 export type CardCommand =
@@ -55,6 +55,11 @@ export function describeCard(s: Exclude<CardState, { status: 'none' }>): string 
 
 const isFinal = (s: CardStatus): boolean => FINAL_STATUSES.includes(s);
 
+/** "card •4417 was closed on … (customer_request); a closed card cannot be activated." Module-level: decide runs per card in batches. */
+function finalRefusal(state: Exclude<CardState, { status: 'none' }>, what: string): Refusal {
+  return refuse('CARD_FINAL', `${describeCard(state)}; a ${state.status} card cannot be ${what}.${state.status === 'closed' || state.replacedBy ? '' : ' Reissue it to give the customer a new card.'}`, { status: state.status });
+}
+
 export function decide(command: CardCommand, state: CardState): Decision<CardEvent> {
   const c = command;
   if (c.type === 'IssueCard') {
@@ -63,21 +68,19 @@ export function decide(command: CardCommand, state: CardState): Decision<CardEve
     return [{ type: 'CardIssued', data }];
   }
   if (state.status === 'none') return refuse('CARD_NOT_FOUND', `there is no card ${c.cardId}: check the card id`);
-  const final = (what: string) =>
-    refuse('CARD_FINAL', `${describeCard(state)}; a ${state.status} card cannot be ${what}.${state.status === 'closed' || state.replacedBy ? '' : ' Reissue it to give the customer a new card.'}`, { status: state.status });
   switch (c.type) {
     case 'ActivateCard':
       if (state.status === 'active') return [];
-      if (isFinal(state.status)) return final('activated');
+      if (isFinal(state.status)) return finalRefusal(state, 'activated');
       if (state.status === 'suspended') return refuse('CARD_SUSPENDED', `${describeCard(state)}; reactivate it instead of activating it`);
       return [{ type: 'CardActivated', data: { cardId: c.cardId, channel: c.channel } }];
     case 'DeactivateCard':
       if (state.status === 'suspended') return [];
-      if (isFinal(state.status)) return final('deactivated');
+      if (isFinal(state.status)) return finalRefusal(state, 'deactivated');
       return [{ type: 'CardDeactivated', data: { cardId: c.cardId, reason: c.reason, channel: c.channel, ...(c.note ? { note: c.note } : {}) } }];
     case 'ReactivateCard':
       if (state.status === 'active') return [];
-      if (isFinal(state.status)) return final('reactivated');
+      if (isFinal(state.status)) return finalRefusal(state, 'reactivated');
       if (state.status === 'issued') return refuse('CARD_NOT_ACTIVATED', `${describeCard(state)} and was never activated: activate it instead`);
       if (state.since.reason === 'credit_denied' && c.channel === 'agent') {
         return refuse('NEEDS_SUPERVISOR', `${describeCard(state)} because credit was denied: only a supervisor can reactivate it`);
@@ -87,21 +90,21 @@ export function decide(command: CardCommand, state: CardState): Decision<CardEve
     case 'ReportCardStolen': {
       const target = c.type === 'ReportCardLost' ? 'lost' : 'stolen';
       if (state.status === target) return [];
-      if (isFinal(state.status)) return final(`reported ${target}`);
+      if (isFinal(state.status)) return finalRefusal(state, `reported ${target}`);
       const data = { cardId: c.cardId, channel: c.channel, reason: target, ...(c.note ? { note: c.note } : {}) } as const;
       return [c.type === 'ReportCardLost' ? { type: 'CardReportedLost', data } : { type: 'CardReportedStolen', data }];
     }
     case 'ExpireCard':
       if (state.status === 'expired') return [];
-      if (isFinal(state.status)) return final('expired');
+      if (isFinal(state.status)) return finalRefusal(state, 'expired');
       return [{ type: 'CardExpired', data: { cardId: c.cardId, channel: c.channel, reason: 'expired' } }];
     case 'CloseCard':
       if (state.status === 'closed') return [];
-      if (isFinal(state.status)) return final('closed');
+      if (isFinal(state.status)) return finalRefusal(state, 'closed');
       return [{ type: 'CardClosed', data: { cardId: c.cardId, reason: c.reason, channel: c.channel, ...(c.note ? { note: c.note } : {}) } }];
     case 'MarkCardReissued': {
       if (state.replacedBy) return refuse('CARD_ALREADY_REISSUED', `card •${state.last4} was already reissued as card ${state.replacedBy}: act on that card`);
-      if (state.status === 'closed') return final('reissued');
+      if (state.status === 'closed') return finalRefusal(state, 'reissued');
       const events: CardEvent[] = [{ type: 'CardReissued', data: { cardId: c.cardId, newCardId: c.newCardId, channel: c.channel } }];
       // The old plastic stops working once its replacement exists.
       if (!isFinal(state.status)) events.push({ type: 'CardClosed', data: { cardId: c.cardId, reason: 'other', channel: c.channel, note: `replaced by card ${c.newCardId}` } });
