@@ -1,5 +1,5 @@
 import type { Projection } from '../eventstore/projection.js';
-import { insertRows } from '../eventstore/sql.js';
+import { runValues } from '../eventstore/sql.js';
 import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
 
 /**
@@ -9,9 +9,9 @@ import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
 /** Postings only move the balance: within a batch they add up per account into one update. */
 const DELTA: Readonly<Record<string, 1 | -1>> = { DepositReceived: 1, TransferReceived: 1, TransferSent: -1, ChargePosted: -1, RefundPosted: 1, PrepaidCreditAdded: 1 };
 
-const CHUNK = 64;
-const UPDATE_MANY = `UPDATE accounts SET balance = balance + v.column2, version = v.column3, updated_at = v.column4
-  FROM (VALUES ${Array.from({ length: CHUNK }, () => '(?, ?, ?, ?)').join(', ')}) AS v WHERE accounts.account_id = v.column1`;
+// Many accounts per statement (UPDATE … FROM VALUES): a statement step per row is what costs in sql.js.
+const UPDATE_FROM = 'UPDATE accounts SET balance = balance + v.column2, version = v.column3, updated_at = v.column4 FROM (';
+const UPDATE_WHERE = ') AS v WHERE accounts.account_id = v.column1';
 
 export const accountsProjection: Projection = {
   name: 'accounts',
@@ -48,21 +48,7 @@ export const accountsProjection: Projection = {
     };
     const pending = new Map<string, { d: number; v: number; t: string }>();
     const flush = (): void => {
-      // 64 accounts per statement (UPDATE … FROM VALUES): a statement step per row is what costs in sql.js.
-      const all = [...pending];
-      let i = 0;
-      for (; i + CHUNK <= all.length; i += CHUNK) {
-        const params: (string | number)[] = [];
-        for (let k = i; k < i + CHUNK; k++) {
-          const [id, p] = all[k]!;
-          params.push(id, p.d, p.v, p.t);
-        }
-        sql.run(UPDATE_MANY, params);
-      }
-      for (; i < all.length; i++) {
-        const [id, p] = all[i]!;
-        sql.run('UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?', [p.d, p.v, p.t, id]);
-      }
+      runValues(sql, UPDATE_FROM, Array.from(pending, ([id, p]) => [id, p.d, p.v, p.t]), { tail: UPDATE_WHERE });
       pending.clear();
     };
     for (const e of events) {
@@ -91,7 +77,7 @@ export const accountsProjection: Projection = {
         this.apply(e, sql);
       }
     }
-    insertRows(sql, 'INSERT INTO accounts', [...opened.values()]);
+    runValues(sql, 'INSERT INTO accounts', [...opened.values()]);
     flush();
   },
   apply(stored, sql) {

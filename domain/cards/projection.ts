@@ -1,5 +1,5 @@
 import type { Projection } from '../eventstore/projection.js';
-import { insertRows } from '../eventstore/sql.js';
+import { runValues } from '../eventstore/sql.js';
 import { CARD_EVENT_TYPES, type CardEvent } from './events.js';
 
 /** The status each lifecycle event leads to. */
@@ -73,7 +73,7 @@ export const cardsProjection: Projection = {
         this.apply(stored, sql);
       }
     }
-    insertRows(sql, 'INSERT INTO cards', [...fresh.values()]);
+    runValues(sql, 'INSERT INTO cards', [...fresh.values()]);
   },
   apply(stored, sql) {
     const e = stored as unknown as CardEvent;

@@ -7,7 +7,7 @@
 import type { AccountEvent } from '../accounts/events.js';
 import type { AuthorizationEvent } from '../authorizations/events.js';
 import type { Projection } from '../eventstore/projection.js';
-import { insertRows, type Sql } from '../eventstore/sql.js';
+import { runValues, type Sql } from '../eventstore/sql.js';
 import type { StoredEvent } from '../eventstore/types.js';
 import { CHARGE_RUN_EVENT_TYPES, type ChargeRunEvent } from './events.js';
 
@@ -75,7 +75,7 @@ class OutcomeBuffer {
   }
   flush(sql: Sql): void {
     if (!this.rows.size) return;
-    insertRows(sql, INSERT_OUTCOMES, [...this.rows.values()], ON_CONFLICT);
+    runValues(sql, INSERT_OUTCOMES, [...this.rows.values()], { tail: ON_CONFLICT });
     this.rows.clear();
   }
 }

@@ -87,15 +87,17 @@ export class StatementCache implements Sql {
 const ROWS_PER_STATEMENT = 64;
 
 /**
- * Inserts rows 64 per statement (`<head> VALUES (…), (…), … <tail>`): in sql.js each statement
- * step crosses into WebAssembly and back, and costs far more than the row it writes. `head` is
- * e.g. "INSERT INTO cards"; every row has the same number of values.
+ * Runs `<head> VALUES <tuple>, <tuple>, … <tail>` with 64 rows per statement: in sql.js each
+ * statement step crosses into WebAssembly and back, and costs far more than the row it writes.
+ * `head` is e.g. "INSERT INTO cards", or "UPDATE accounts SET … FROM (" with the tail
+ * ") AS v WHERE …". `tuple` is one `?` per value unless given (it may hold constants:
+ * "(?, ?, 'pending')"); every row has one value per `?`.
  */
-export function insertRows(sql: Sql, head: string, rows: readonly (readonly SqlValue[])[], tail = ''): void {
+export function runValues(sql: Sql, head: string, rows: readonly (readonly SqlValue[])[], options: { tail?: string; tuple?: string } = {}): void {
   if (!rows.length) return;
   const width = rows[0]!.length;
-  const tuple = `(${Array.from({ length: width }, () => '?').join(', ')})`;
-  const statement = (n: number): string => `${head} VALUES ${Array.from({ length: n }, () => tuple).join(', ')}${tail ? ` ${tail}` : ''}`;
+  const tuple = options.tuple ?? `(${Array.from({ length: width }, () => '?').join(', ')})`;
+  const statement = (n: number): string => `${head} VALUES ${Array.from({ length: n }, () => tuple).join(', ')}${options.tail ? ` ${options.tail}` : ''}`;
   let i = 0;
   if (rows.length >= ROWS_PER_STATEMENT) {
     const many = statement(ROWS_PER_STATEMENT);

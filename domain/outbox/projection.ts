@@ -6,7 +6,7 @@
  * so a million charges cost a million small rows, not a million copies of their data.
  */
 import type { Projection } from '../eventstore/projection.js';
-import type { Sql } from '../eventstore/sql.js';
+import { runValues, type Sql } from '../eventstore/sql.js';
 import type { StoredEvent } from '../eventstore/types.js';
 import { OUTBOX_OWN_EVENT_TYPES, type OutboxEvent } from './events.js';
 import { OUTBOX_EVENT_TYPES, outboxRoute } from './registry.js';
@@ -18,10 +18,8 @@ export const OUTBOX_PROJECTION_VERSION = 2;
 // and time are the event's own, read through the `outbox` view, so a message costs one small row
 // appended at the end of two B-trees (the table and its open-messages index) and no second
 // unique index on event ids. The charge run writes up to a million of them in one run.
+const INSERT_INTO = 'INSERT OR IGNORE INTO outbox_rows (position, type, topic, status, attempts)';
 const ROW = "(?, ?, ?, 'pending', 0)";
-const INSERT = `INSERT OR IGNORE INTO outbox_rows (position, type, topic, status, attempts) VALUES ${ROW}`;
-const CHUNK = 64;
-const INSERT_MANY = `INSERT OR IGNORE INTO outbox_rows (position, type, topic, status, attempts) VALUES ${ROW}${`, ${ROW}`.repeat(CHUNK - 1)}`;
 const BY_EVENT_ID = '(SELECT position FROM events WHERE event_id = ?)';
 
 /** Demo data (`cardops seed`) is history that never happened: it is not announced. */
@@ -58,7 +56,7 @@ function applyOwn(e: StoredEvent, sql: Sql): void {
     }
     default: {
       const route = routed(e);
-      if (route) sql.run(INSERT, [e.position, e.type, route.topic]);
+      if (route) sql.run(`${INSERT_INTO} VALUES ${ROW}`, [e.position, e.type, route.topic]);
     }
   }
 }
@@ -91,11 +89,9 @@ export const outboxProjection: Projection = {
       FROM outbox_rows o JOIN events e ON e.position = o.position;`,
   apply: applyOwn,
   applyMany(events, sql) {
-    const rows: (string | number)[] = [];
+    const rows: (string | number)[][] = [];
     const flush = (): void => {
-      let i = 0;
-      for (; i + CHUNK * 3 <= rows.length; i += CHUNK * 3) sql.run(INSERT_MANY, rows.slice(i, i + CHUNK * 3));
-      for (; i < rows.length; i += 3) sql.run(INSERT, rows.slice(i, i + 3));
+      runValues(sql, INSERT_INTO, rows, { tuple: ROW });
       rows.length = 0;
     };
     for (const e of events) {
@@ -105,7 +101,7 @@ export const outboxProjection: Projection = {
         continue;
       }
       const route = routed(e);
-      if (route) rows.push(e.position, e.type, route.topic);
+      if (route) rows.push([e.position, e.type, route.topic]);
     }
     flush();
   },

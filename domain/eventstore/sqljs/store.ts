@@ -7,7 +7,7 @@
  * is taken after enough journaled events, when the store is idle, and on close; then the
  * journal segments it covers are deleted. Opening loads the checkpoint and replays the journal.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
@@ -763,23 +763,18 @@ export class SqlJsEventStore implements EventStore {
     this.segment.close();
     this.segmentSeq += 1;
     this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
-    if (liveBytes) {
-      const tmp = `${path}.tmp`;
-      writeDurableSync(tmp, liveBytes);
-      renameSync(tmp, path);
-      await fsyncDir(dirname(path));
-      for (const s of listSegments(path)) if (s.seq <= covered) unlinkSync(s.file);
-      this.checkpointHead = head;
-      return;
-    }
     const run = (async () => {
       const tmp = `${path}.tmp`;
-      const fh = await openFile(tmp, 'w');
-      try {
-        await fh.writeFile(bytes);
-        await fh.sync();
-      } finally {
-        await fh.close();
+      // The live file is written before the first await, so nothing can change it meanwhile.
+      if (liveBytes) writeDurableSync(tmp, liveBytes);
+      else {
+        const fh = await openFile(tmp, 'w');
+        try {
+          await fh.writeFile(bytes);
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
       }
       await rename(tmp, path);
       await fsyncDir(dirname(path));
