@@ -135,6 +135,34 @@ function activeCardCounts(sql: Sql, input: BatchInput, idsJson: string): Map<str
   return counts;
 }
 
+const NOT_PRINTABLE_ASCII = /[^ -~]/;
+
+/**
+ * The posting event ids of this period's fee that the store already holds for the batch's
+ * accounts (`posting:<account>:<charge id>`). For a slice of consecutive accounts, one range of
+ * the event-id index holds them: it is read once, keeping the ids that end in the charge id,
+ * which costs a tenth of looking each account up. An id that falls outside that range (an
+ * account id with a character below ':' after another account's whole id, or not printable ASCII, whose
+ * order JavaScript and SQLite might see differently) is looked up on its own, as is every id
+ * of a retry. The caller asks about exact ids, so an unrelated posting that merely ends the
+ * same way changes nothing.
+ */
+function alreadyPosted(sql: Sql, input: BatchInput, ids: readonly string[], chargeId: string): Set<string> {
+  const seen = new Set<string>();
+  let lookUp: string[] = ids.map((id) => postingEventId(id, chargeId));
+  const first = ids[0];
+  const last = ids[ids.length - 1];
+  if (input.contiguous && first !== undefined && last !== undefined && ids.length > 8) {
+    const lo = postingEventId(first, '');
+    const hi = postingEventId(last, chargeId);
+    const suffix = `:${chargeId}`;
+    for (const r of sql.all<{ event_id: string }>('SELECT event_id FROM events WHERE event_id BETWEEN ? AND ? AND substr(event_id, length(event_id) - length(?3) + 1) = ?3', [lo, hi, suffix])) seen.add(r.event_id);
+    lookUp = NOT_PRINTABLE_ASCII.test(lo) || NOT_PRINTABLE_ASCII.test(hi) ? lookUp : lookUp.filter((x) => !(x >= lo && x <= hi && !NOT_PRINTABLE_ASCII.test(x)));
+  }
+  if (lookUp.length) for (const r of sql.all<{ event_id: string }>('SELECT e.event_id FROM json_each(?) j JOIN events e ON e.event_id = j.value', [JSON.stringify(lookUp)])) seen.add(r.event_id);
+  return seen;
+}
+
 /** Decides a batch. Reads what it needs in three queries (and the cards of a denied account); writes nothing. */
 export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const { runId, period, fees, policy, metadata } = input;
@@ -145,9 +173,7 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   // Whole card rows only for an account whose authorisation is denied (its cards are suspended).
   const cardsOf = (accountId: string): CardRowForRun[] =>
     sql.all<CardRowForRun>(`SELECT ${CARD_COLUMNS} FROM cards WHERE account_id = ? AND status = 'active' ORDER BY card_id`, [accountId]);
-  const seen = new Set<string>(
-    sql.all<{ event_id: string }>('SELECT e.event_id FROM json_each(?) j JOIN events e ON e.event_id = j.value', [JSON.stringify(ids.map((id) => postingEventId(id, chargeId)))]).map((r) => r.event_id),
-  );
+  const seen = alreadyPosted(sql, input, ids, chargeId);
 
   const out: BatchDecision = { appends: [], counts: zeroCounts(), totals: {}, skipped: [], failed: [] };
   const description = `Monthly fee ${period} (${fees.feeKind})`;

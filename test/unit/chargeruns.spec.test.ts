@@ -499,4 +499,44 @@ describe('decideBatch on a seeded in-memory store', () => {
       await other.close();
     }
   });
+
+  it('a slice read as one range still finds every account already charged, whatever its id sorts next to', async () => {
+    // The fee postings of a slice are read as one range of the event-id index; ids where one is
+    // another's prefix followed by '-', '.' or '_' (which sort before ':') fall outside it and
+    // must be looked up on their own. Some are charged, some not, in both places.
+    const other = await openBackend({ log: () => {} });
+    try {
+      await seedDemo(other.store, { accounts: 0, seed: 1 }); // the demo operators only
+      const sup = other.connect({ origin: 'test' });
+      expect((await sup.call('auth.login', { operatorId: 'super1', password: 'demo' })).ok).toBe(true);
+      const ids = ['A-1', 'A-1-2', 'A-1.5', 'A-10', 'A-1_x', 'A-2', 'A-2-1', 'A-2.0', 'A-3', 'A-30', 'A-3-0-0', 'B'];
+      for (const [i, accountId] of ids.entries()) {
+        for (const command of [
+          { type: 'OpenAccount', accountId, holderName: 'Ada Range', currency: 'EUR', creditLimit: 100_000 },
+          { type: 'IssueCard', cardId: `C-${i}`, accountId, holderName: 'Ada Range', last4: '1234', brand: 'visa', expiryMonth: 4, expiryYear: 2030 },
+          { type: 'ActivateCard', cardId: `C-${i}` },
+        ]) {
+          const r = await sup.call('commands.execute', { command });
+          if (!r.ok) throw new Error(`${command.type}: ${r.error.message}`);
+        }
+      }
+      const f: Fees = { feeKind: 'monthly_fee', perCurrency: {}, default: 1500 };
+      const policy: CreditPolicy = { autoApproveMaxOverdraft: 0, autoDenyOverOverdraft: 0 };
+      const charged = new Set(['A-1-2', 'A-1.5', 'A-10', 'A-2-1', 'A-3-0-0', 'B', 'A-1']);
+      const slice = await other.store.read((sql) => loadAccountSlice(sql, null, 100));
+      expect(slice.map((r) => r.account_id)).toEqual([...ids].sort());
+      const first = await other.store.read((sql) => decideBatch(sql, { runId: RUN, period: PERIOD, fees: f, policy, metadata, accounts: slice.filter((r) => charged.has(r.account_id)) }));
+      expect(first.counts.charged).toBe(charged.size);
+      await other.store.appendMany(first.appends);
+      const again = await other.store.read((sql) => decideBatch(sql, { runId: RUN, period: PERIOD, fees: f, policy, metadata, accounts: slice, contiguous: true }));
+      expect(new Map(again.skipped.map((s) => [s.accountId, s.reason]))).toEqual(new Map([...charged].map((id) => [id, 'already_charged'])));
+      expect(accountAppends(again).map((a) => a.streamId).sort()).toEqual(ids.filter((id) => !charged.has(id)).map(accountStreamId).sort());
+      // And a charged account's fee is never appended twice: the store takes the second batch.
+      await other.store.appendMany(again.appends);
+      const fees = await other.store.read((sql) => sql.scalar("SELECT count(*) FROM events WHERE type = 'ChargePosted'"));
+      expect(fees).toBe(ids.length);
+    } finally {
+      await other.close();
+    }
+  });
 });
