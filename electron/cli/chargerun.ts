@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Connection } from '../../domain/backend/backend.js';
 import { formatMoney } from '../../domain/shared/money.js';
+import { DEFAULT_BATCH_SIZE } from '../../domain/chargeruns/executor.js';
 import { CliError, EXIT, printJson, printPairs, printTable, progressBar } from './io.js';
 
 export interface ChargeRunCliDeps {
@@ -129,7 +130,7 @@ export function registerChargeRunCommand(program: Command, deps: ChargeRunCliDep
       .addOption(db())
       .addOption(as())
       .addOption(run())
-      .option('--batch-size <n>', 'accounts per batch (default 10000)', positive('--batch-size'))
+      .option('--batch-size <n>', `accounts per batch (default ${DEFAULT_BATCH_SIZE})`, positive('--batch-size'))
       .addOption(json())
       .action(async (o: Common & { run: string; batchSize?: number }) => {
         await onStore(

@@ -448,6 +448,37 @@ describe('the host while a run executes', () => {
   });
 });
 
+describe('the host between the steps of a batch', () => {
+  it('gives the event loop back between deciding a batch and writing it, so a request waits for one step, not two', async () => {
+    const w = await world(2000, 250);
+    const fees: Fees = { feeKind: 'monthly_fee', perCurrency: {}, default: 1500 };
+    // What the host does, in order: its reads and appends, and the timers that got a turn.
+    const log: string[] = [];
+    const store = w.backend.store;
+    const read = store.read.bind(store);
+    const appendMany = store.appendMany.bind(store);
+    store.read = ((fn) => (log.push('read'), read(fn))) as typeof store.read;
+    store.appendMany = ((appends) => (log.push(`append ${appends.length}`), appendMany(appends))) as typeof store.appendMany;
+    let ticking = true;
+    const tick = (): void => {
+      log.push('tick');
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    await planApproveStart(w, 'run-steps', fees);
+    const run = await waitRun(w, 'run-steps');
+    ticking = false;
+    expect(run.status).toBe('completed');
+    // Each batch's append (the big ones: a batch, not a command) comes after a timer's turn, not
+    // straight after the reads that decided it (as it did before the executor yielded there).
+    const batches = log.map((e, i) => [e, i] as const).filter(([e]) => /^append \d{3,}$/.test(e));
+    expect(batches.length).toBeGreaterThanOrEqual(2000 / 250 - 2);
+    // From the second batch on: the first yield can come in the same turn of the loop as the
+    // start, before the timers' phase (a setImmediate runs before the next timers).
+    for (const [, i] of batches.slice(1)) expect(log[i - 1], `before ${log[i]} at ${i}`).toBe('tick');
+  });
+});
+
 describe('failed accounts', () => {
   it('a failure is recorded per account with its error; a retry decides exactly those accounts again and the counts still add up', async () => {
     // The only failure the rules give for an open account with an active card: a fee of zero
