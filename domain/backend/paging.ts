@@ -38,6 +38,14 @@ export interface TableSpec<T> {
    */
   readonly searchMode?: 'contains' | 'prefix';
   readonly defaultSort: string;
+  /** Columns that filter but do not sort (no index serves that order); default: none. */
+  readonly unsortable?: readonly string[];
+  /**
+   * The index that serves a filter's value, where SQLite's planner would guess otherwise (it has
+   * no statistics, and takes a partial index only when the query names the index's condition):
+   * the query reads it (INDEXED BY) and adds `where`, that condition.
+   */
+  readonly filterIndex?: Readonly<Record<string, (value: string | number) => { readonly index: string; readonly where: string } | null>>;
   readonly select: string;
   readonly map: (row: Record<string, SqlValue>) => T;
 }
@@ -61,16 +69,24 @@ function decode(s: string): [SqlValue, SqlValue] {
 export function keysetPage<T>(sql: Sql, spec: TableSpec<T>, params: ListParams): Page<T> {
   const sortName = params.sort ?? spec.defaultSort;
   const sortCol = spec.columns[sortName];
-  if (!sortCol) throw new PagingError(`cannot sort by ${sortName}: choose one of ${Object.keys(spec.columns).join(', ')}`);
+  if (!sortCol || spec.unsortable?.includes(sortName)) {
+    throw new PagingError(`cannot sort by ${sortName}: choose one of ${Object.keys(spec.columns).filter((c) => !spec.unsortable?.includes(c)).join(', ')}`);
+  }
   const dir = params.direction ?? 'asc';
   const limit = params.limit ?? 100;
   const where: string[] = [];
   const args: SqlValue[] = [];
+  let indexedBy: string | undefined;
   for (const [name, value] of Object.entries(params.filters ?? {})) {
     const col = spec.columns[name];
     if (!col) throw new PagingError(`cannot filter by ${name}: choose one of ${Object.keys(spec.columns).join(', ')}`);
     where.push(`${col} = ?`);
     args.push(value);
+    const hint = spec.filterIndex?.[name]?.(value);
+    if (hint) {
+      where.push(hint.where);
+      indexedBy ??= hint.index;
+    }
   }
   const search = params.search?.trim();
   if (search && spec.searchMode === 'prefix') {
@@ -89,7 +105,7 @@ export function keysetPage<T>(sql: Sql, spec: TableSpec<T>, params: ListParams):
     else args.push(v, k);
   }
   const order = sortCol === spec.key ? `${spec.key} ${dir}` : `${sortCol} ${dir}, ${spec.key} ${dir}`;
-  const q = `SELECT ${spec.select}, ${sortCol} AS __sort, ${spec.key} AS __key FROM ${spec.table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
+  const q = `SELECT ${spec.select}, ${sortCol} AS __sort, ${spec.key} AS __key FROM ${spec.table}${indexedBy ? ` INDEXED BY ${indexedBy}` : ''}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`;
   const rows = sql.all(q, [...args, limit + 1]);
   const more = rows.length > limit;
   if (more) rows.pop();

@@ -44,7 +44,9 @@ const SCHEMA = `
       at         TEXT    NOT NULL,
       PRIMARY KEY (run_id, account_id)
     ) STRICT, WITHOUT ROWID;
-    CREATE INDEX charge_run_outcomes_outcome ON charge_run_outcomes (run_id, outcome, account_id);`;
+    -- Most of a run's accounts are charged: the index holds the others, for the review's filters
+    -- (a filter by 'charged' reads the run's rows in account order): one B-tree write less per charge.
+    CREATE INDEX charge_run_outcomes_outcome ON charge_run_outcomes (run_id, outcome, account_id) WHERE outcome <> 'charged';`;
 
 /** One outcome row: run_id, account_id, outcome, reason, amount, currency, charge_id, position, at. */
 type OutcomeRow = [string, string, string, string | null, number | null, string | null, string | null, number, string];
@@ -181,7 +183,8 @@ const runExists = (sql: Sql, runId: string): boolean => sql.scalar('SELECT 1 FRO
 
 export const chargeRunsProjection: Projection = {
   name: 'charge_runs',
-  version: 1,
+  // 2: the outcome index leaves out the charged accounts.
+  version: 2,
   tables: ['charge_runs', 'charge_run_outcomes'],
   handles: [...CHARGE_RUN_EVENT_TYPES, 'ChargePosted', 'CreditAuthorizationRequired', 'CreditApproved', 'CreditDenied', 'CreditSentToReview'],
   schema: SCHEMA,

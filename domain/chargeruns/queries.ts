@@ -92,6 +92,12 @@ const outcomesTable: TableSpec<OutcomeRow> = {
   table: 'charge_run_outcomes',
   key: 'account_id',
   columns: { runId: 'run_id', accountId: 'account_id', outcome: 'outcome' },
+  // The outcome index leaves out the charged accounts (most of a run): it serves a filter by any
+  // other outcome (SQLite's planner, without statistics, scanned the whole run instead); a filter
+  // by 'charged' reads the run's rows in account order. No index gives the whole run in outcome
+  // order, so the outcome filters but does not sort.
+  unsortable: ['runId', 'outcome'],
+  filterIndex: { outcome: (v) => (v === 'charged' ? null : { index: 'charge_run_outcomes_outcome', where: "outcome <> 'charged'" }) },
   search: ['account_id'],
   searchMode: 'prefix',
   defaultSort: 'accountId',

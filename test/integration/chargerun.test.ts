@@ -11,6 +11,7 @@ import { seedDemo } from '../../domain/backend/bootstrap.js';
 import type { Fees, Outcome } from '../../domain/chargeruns/events.js';
 import { openBackend } from '../../domain/open.js';
 import { previewChargeRun } from '../../domain/chargeruns/preview.js';
+import { listOutcomes } from '../../domain/chargeruns/queries.js';
 import { chargeRunStreamId } from '../../domain/chargeruns/events.js';
 import type { Result } from '../../domain/shared/result.js';
 import { balances, batchesOf, batchProblems, chargedByRun, chargeEvents, decrease, eligibleAccounts, exactlyOnceProblems, sumCounts } from './fixtures/chargerun-checks.js';
@@ -253,6 +254,32 @@ describe('authorisations in a run', () => {
     for (const o of expected.values()) want[o]++;
     expect(run.counts).toEqual(want);
     for (const o of ['charged', 'auth_approved', 'auth_denied', 'auth_review'] as const) expect(want[o], `the seed gives ${o} cases`).toBeGreaterThan(0);
+
+    // The review's outcome filter, page by page, gives exactly each outcome's accounts; every
+    // outcome but 'charged' is read from the partial outcome index, 'charged' in account order.
+    for (const o of ['charged', 'auth_approved', 'auth_denied', 'auth_review', 'skipped'] as const) {
+      const got: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await w.super2.call('chargeRuns.outcomes', { runId: 'run-auth', filters: { outcome: o }, limit: 400, ...(after ? { after } : {}) });
+        if (!page.ok) throw new Error(page.error.message);
+        got.push(...page.value.rows.map((r) => r.accountId));
+        after = page.value.next ?? undefined;
+      } while (after);
+      expect(got, o).toEqual([...expected].filter(([, x]) => x === o).map(([a]) => a).sort());
+      const plan = await w.backend.store.read((sql) => {
+        const queries: string[] = [];
+        const spy = { ...sql, all: (q: string, args?: unknown[]) => (queries.push(q), sql.all(q, args as never)) } as typeof sql;
+        listOutcomes(spy, 'run-auth', { filters: { outcome: o }, limit: 10 });
+        // The top level of the plan (the card column's subquery sorts a few rows of its own).
+        return sql.all<{ parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${queries[0]}`, ['run-auth', o, 11]).filter((r) => r.parent === 0).map((r) => r.detail).join('; ');
+      });
+      if (o === 'charged') expect(plan, o).not.toMatch(/charge_run_outcomes_outcome/);
+      else expect(plan, o).toMatch(/USING INDEX charge_run_outcomes_outcome/);
+      expect(plan, o).not.toMatch(/TEMP B-TREE/);
+    }
+    const byOutcome = await w.super2.call('chargeRuns.outcomes', { runId: 'run-auth', sort: 'outcome' });
+    expect(!byOutcome.ok && byOutcome.error.message).toMatch(/cannot sort by outcome: choose one of accountId/);
 
     // The authorisations table: one per account over its limit, decided as the outcome says.
     const auths = await w.backend.store.read((sql) =>
