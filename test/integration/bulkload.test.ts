@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Projection } from '../../domain/eventstore/projection.js';
-import { loadSqlJs, SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
+import { loadSqlJs, mergeRanges, SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
 import { StoreError } from '../../domain/eventstore/types.js';
 import { listSegments } from '../../domain/eventstore/sqljs/journal.js';
 import { allEvents, ev, removeTempStores, tempStore } from './fixtures/helpers.js';
@@ -114,6 +114,24 @@ describe('bulk load into a new store: deferred indexes and the live checkpoint',
     await reopened.close();
   });
 
+  it('writes the checkpoint while building them, and the file on disk is the database byte for byte', async () => {
+    // Big enough that the index build writes many pages while the first copy is under way.
+    const path = tempStore();
+    const store = await SqlJsEventStore.open({ path, projections: [indexed], ...quiet });
+    await store.bulkLoad(async (append) => {
+      for (let b = 0; b < 10; b++) append(Array.from({ length: 3000 }, (_, i) => ({ streamId: `p-${b}-${i}`, expectedVersion: 'no_stream' as const, events: [person(`p-${b}-${i}`, `name ${(i * 7919) % 3000} ${'x'.repeat(40)}`)] })));
+    });
+    const live = (store as unknown as { db: { fileBytes: () => Uint8Array } }).db.fileBytes();
+    const disk = readFileSync(path);
+    expect(disk.length).toBe(live.length);
+    expect(Buffer.compare(disk, Buffer.from(live.buffer, live.byteOffset, live.length))).toBe(0);
+    store.abandon();
+    const reopened = await SqlJsEventStore.open({ path, projections: [indexed], ...quiet });
+    expect(await reopened.read((sql) => sql.scalar('PRAGMA integrity_check'))).toBe('ok');
+    expect(await reopened.read((sql) => sql.scalar('SELECT count(*) FROM people INDEXED BY people_name WHERE name >= ?', ['']))).toBe(30_000);
+    await reopened.close();
+  });
+
   it('builds them again when the load fails (a store in memory goes on)', async () => {
     const store = await SqlJsEventStore.open({ projections: [indexed], ...quiet });
     await expect(
@@ -139,6 +157,20 @@ describe('bulk load into a new store: deferred indexes and the live checkpoint',
   });
 });
 
+describe('mergeRanges (the ranges written during a checkpoint, written again after it)', () => {
+  it('sorts, merges overlapping and touching ranges, and keeps gaps', () => {
+    expect(mergeRanges([])).toEqual([]);
+    expect(mergeRanges([8192, 4096, 0, 4096, 4096, 4096, 20000, 10, 20005, 100, 0, 100])).toEqual([
+      [0, 12288],
+      [20000, 105],
+    ]);
+    expect(mergeRanges([100, 10, 50, 10])).toEqual([
+      [50, 10],
+      [100, 10],
+    ]);
+  });
+});
+
 describe('sql.js as installed', () => {
   it('carries the MEMFS growth patches (patches/sql.js+*.patch, applied by postinstall)', () => {
     // Unpatched, the in-memory file grows by 1/8 at a time and is copied whole at every step:
@@ -153,8 +185,11 @@ describe('sql.js as installed', () => {
     // 2 GB store copied all of it (6 s of a 1M charge run).
     expect(source).toContain('a.Ua.buffer.resizable&&a.Ua.byteOffset===0&&a.Ua.buffer.maxByteLength>=g?a.Ua.buffer.resize(g)');
     expect(source).toContain('else a.Ua=new Uint8Array(new ArrayBuffer(c,{maxByteLength:4294967295}))');
-    // The bulk load's checkpoint writes the live file (Database.fileBytes) rather than a copy.
+    // The bulk load's checkpoint writes the live file (Database.fileBytes) rather than a copy,
+    // while the indexes are built: sql.js notes the ranges written meanwhile (trackWrites).
     expect(source).toContain('g.prototype.fileBytes=function(){');
+    expect(source).toContain('g.prototype.trackWrites=function(f){');
+    expect(source).toContain('a.Wa=Math.max(a.Wa,e+c);a.Tw&&a.Tw.push(e,c)}');
     // Strings are bound in one pass (ASCII written as is, anything else through sql.js's own
     // encoder), and a statement's strings share one allocation: binding was a tenth of a seed.
     expect(source).toContain('if(k<n)k=L(x,E,o,n*3+1);else E[o+n]=0;this.db.handleError(uc(this.Va,h+1,o,k,0));o+=n*3+1}');

@@ -7,7 +7,7 @@
  * is taken after enough journaled events, when the store is idle, and on close; then the
  * journal segments it covers are deleted. Opening loads the checkpoint and replays the journal.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
@@ -271,12 +271,12 @@ export class SqlJsEventStore implements EventStore {
     this.bulk = new Promise<void>((r) => (release = r));
     const headBefore = this.head;
     // Into a new store, the projections' deferrable indexes are built once, at the end.
-    let deferred = this.head < DEFER_INDEXES_BELOW ? this.dropDeferrableIndexes() : [];
+    const deferred = this.head < DEFER_INDEXES_BELOW ? this.dropDeferrableIndexes() : [];
     try {
       const result = await fn(append);
-      this.createIndexes(deferred);
-      deferred = [];
-      if (this.head !== headBefore) await this.writeCheckpoint(true);
+      // The checkpoint's file writing runs while the indexes are built (see writeCheckpoint).
+      if (this.head !== headBefore) await this.writeCheckpoint(true, () => this.createIndexesStepwise(deferred));
+      this.createIndexes(deferred); // those left: no checkpoint was due (no file)
       return result;
     } catch (e) {
       if (this.head !== headBefore && this.opts.path) this.broken = `a bulk load stopped part way (${(e as Error).message}); none of it was saved. Reopen the store: it opens as it was before the load`;
@@ -306,8 +306,21 @@ export class SqlJsEventStore implements EventStore {
     return created;
   }
 
-  private createIndexes(ddl: readonly string[]): void {
-    for (const d of ddl) this.db.exec(d);
+  /** Builds indexes a bulk load dropped, taking each off the list once it exists. */
+  private createIndexes(ddl: string[]): void {
+    while (ddl.length) {
+      this.db.exec(ddl[0]!);
+      ddl.shift();
+    }
+  }
+
+  /** The same, giving the event loop a turn after each (the checkpoint's writes go on meanwhile). */
+  private async createIndexesStepwise(ddl: string[]): Promise<void> {
+    while (ddl.length) {
+      this.db.exec(ddl[0]!);
+      ddl.shift();
+      await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
   /**
@@ -745,19 +758,26 @@ export class SqlJsEventStore implements EventStore {
   /**
    * `live` (the end of a bulk load, while every other write waits): write the database file
    * itself rather than a copy. export() copies it page by page into a new array (about 5 s for
-   * a 2.7 GB store); the live file is written synchronously instead, so nothing can change it
-   * part way.
+   * a 2.7 GB store); the live file is written instead, so nothing else may change it meanwhile.
+   *
+   * `whileWriting` (the bulk load's index builds) changes the file while it is being written.
+   * The writes go to the kernel from other threads while it runs, and sql.js notes every range
+   * of the file written meanwhile (`trackWrites`, a patch); once both are done, those ranges are
+   * written again from the file as it ends up. Every byte is then either unchanged since the
+   * copy began or written again after it finished. A 1M seed saves most of its 5 s checkpoint.
    */
-  private async writeCheckpoint(live = false): Promise<void> {
+  private async writeCheckpoint(live = false, whileWriting?: () => Promise<void>): Promise<void> {
     const path = this.opts.path;
     if (!path || !this.segment) return;
     // One checkpoint at a time: wait until none runs, then look again. Two at once would share
     // the temp file, and one could rename it over the checkpoint while the other rewrites it.
     while (this.checkpointing) await this.checkpointing.catch(() => undefined);
     if (this.closed || this.head === this.checkpointHead) return;
-    const fileBytes = (this.db as Database & { fileBytes?: () => Uint8Array }).fileBytes;
-    const liveBytes = live && fileBytes ? fileBytes.call(this.db) : undefined;
-    const bytes = liveBytes ?? this.db.export();
+    const db = this.db as Database & { fileBytes?: () => Uint8Array; trackWrites?: (on: boolean) => number[] };
+    const overlap = live && whileWriting && db.fileBytes && db.trackWrites ? { fileBytes: db.fileBytes.bind(db), trackWrites: db.trackWrites.bind(db) } : undefined;
+    if (whileWriting && !overlap) await whileWriting();
+    const liveBytes = live && db.fileBytes && !overlap ? db.fileBytes() : undefined;
+    const bytes = overlap || liveBytes ? undefined : this.db.export();
     const head = this.head;
     const covered = this.segmentSeq;
     this.segment.close();
@@ -765,12 +785,13 @@ export class SqlJsEventStore implements EventStore {
     this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
     const run = (async () => {
       const tmp = `${path}.tmp`;
+      if (overlap && whileWriting) await writeLiveWhile(tmp, overlap, whileWriting);
       // The live file is written before the first await, so nothing can change it meanwhile.
-      if (liveBytes) writeDurableSync(tmp, liveBytes);
+      else if (liveBytes) writeDurableSync(tmp, liveBytes);
       else {
         const fh = await openFile(tmp, 'w');
         try {
-          await fh.writeFile(bytes);
+          await fh.writeFile(bytes!);
           await fh.sync();
         } finally {
           await fh.close();
@@ -893,6 +914,66 @@ function writeDurableSync(file: string, bytes: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Writes the live database file to `file` while `change` runs and changes it; durable when it
+ * resolves. The first copy goes out as a few large writes, all queued at once on libuv's
+ * threads (they need no turn of the event loop to go on); the ranges written during `change`
+ * are then written again from the file as it is at the end, and the file is cut to its size.
+ */
+async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[] }, change: () => Promise<void>): Promise<void> {
+  const fd = openSync(file, 'w');
+  try {
+    live.trackWrites(true);
+    let changed: number[] = [];
+    const first = live.fileBytes();
+    const piece = 512 * 1024 * 1024;
+    const copies: Promise<void>[] = [];
+    for (let at = 0; at < first.length; at += piece) copies.push(writeFully(fd, first, at, Math.min(piece, first.length - at)));
+    const copied = Promise.all(copies);
+    try {
+      await change();
+    } finally {
+      changed = live.trackWrites(false);
+      // Whatever happened, no write may still use the file when it is closed.
+      await copied.catch(() => undefined);
+    }
+    await copied;
+    const now = live.fileBytes();
+    for (const [at, length] of mergeRanges(changed)) {
+      const end = Math.min(at + length, now.length);
+      for (let off = at; off < end; ) off += writeSync(fd, now, off, end - off, off);
+    }
+    ftruncateSync(fd, now.length);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes bytes[at, at + length) at the same offset of the file, however many calls it takes. */
+async function writeFully(fd: number, bytes: Uint8Array, at: number, length: number): Promise<void> {
+  for (let off = at; off < at + length; ) {
+    const { bytesWritten } = await new Promise<{ bytesWritten: number }>((resolve, reject) =>
+      write(fd, bytes, off, at + length - off, off, (e, n) => (e ? reject(e) : resolve({ bytesWritten: n }))),
+    );
+    off += bytesWritten;
+  }
+}
+
+/** (offset, length) pairs, flat, to sorted ranges with overlapping and touching ones merged. */
+export function mergeRanges(flat: readonly number[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) ranges.push([flat[i]!, flat[i]! + flat[i + 1]!]);
+  ranges.sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [start, end] of ranges) {
+    const last = out[out.length - 1];
+    if (last && start <= last[0] + last[1]) last[1] = Math.max(last[1], end - last[0]);
+    else out.push([start, end - start]);
+  }
+  return out;
 }
 
 async function fsyncDir(dir: string): Promise<void> {
