@@ -118,19 +118,19 @@ export function skipReason(a: { status: string; currency: string }, hasActiveCar
 
 const CARD_COLUMNS = 'card_id, account_id, holder_name, last4, brand, expiry_month, expiry_year, status, status_reason, version';
 
+/** The first and last account id of a slice of consecutive accounts (undefined for a list, as a retry's). */
+type SliceRange = readonly [first: string, last: string] | undefined;
+
 /**
  * How many active cards each account of the batch has, from the (account_id, status) index
  * alone. A slice of consecutive accounts reads one range of it; a list of accounts (a retry)
  * looks each up.
  */
-function activeCardCounts(sql: Sql, input: BatchInput, idsJson: string): Map<string, number> {
+function activeCardCounts(sql: Sql, ids: readonly string[], range: SliceRange): Map<string, number> {
   const counts = new Map<string, number>();
-  const first = input.accounts[0]?.account_id;
-  const last = input.accounts[input.accounts.length - 1]?.account_id;
-  const rows =
-    input.contiguous && first !== undefined && last !== undefined
-      ? sql.all<{ account_id: string }>("SELECT account_id FROM cards WHERE account_id BETWEEN ? AND ? AND status = 'active'", [first, last])
-      : sql.all<{ account_id: string }>("SELECT c.account_id FROM json_each(?) j JOIN cards c ON c.account_id = j.value AND c.status = 'active'", [idsJson]);
+  const rows = range
+    ? sql.all<{ account_id: string }>("SELECT account_id FROM cards WHERE account_id BETWEEN ? AND ? AND status = 'active'", [range[0], range[1]])
+    : sql.all<{ account_id: string }>("SELECT c.account_id FROM json_each(?) j JOIN cards c ON c.account_id = j.value AND c.status = 'active'", [JSON.stringify(ids)]);
   for (const r of rows) counts.set(r.account_id, (counts.get(r.account_id) ?? 0) + 1);
   return counts;
 }
@@ -142,19 +142,17 @@ const NOT_PRINTABLE_ASCII = /[^ -~]/;
  * accounts (`posting:<account>:<charge id>`). For a slice of consecutive accounts, one range of
  * the event-id index holds them: it is read once, keeping the ids that end in the charge id,
  * which costs a tenth of looking each account up. An id that falls outside that range (an
- * account id with a character below ':' after another account's whole id, or not printable ASCII, whose
- * order JavaScript and SQLite might see differently) is looked up on its own, as is every id
- * of a retry. The caller asks about exact ids, so an unrelated posting that merely ends the
- * same way changes nothing.
+ * account id with a character below ':' after another account's whole id, or one not printable
+ * ASCII, whose order JavaScript and SQLite might see differently) is looked up on its own, as is
+ * every id of a retry. The caller asks about exact ids, so an unrelated posting that merely ends
+ * the same way changes nothing.
  */
-function alreadyPosted(sql: Sql, input: BatchInput, ids: readonly string[], chargeId: string): Set<string> {
+function alreadyPosted(sql: Sql, ids: readonly string[], range: SliceRange, chargeId: string): Set<string> {
   const seen = new Set<string>();
   let lookUp: string[] = ids.map((id) => postingEventId(id, chargeId));
-  const first = ids[0];
-  const last = ids[ids.length - 1];
-  if (input.contiguous && first !== undefined && last !== undefined && ids.length > 8) {
-    const lo = postingEventId(first, '');
-    const hi = postingEventId(last, chargeId);
+  if (range && ids.length > 8) {
+    const lo = postingEventId(range[0], '');
+    const hi = postingEventId(range[1], chargeId);
     const suffix = `:${chargeId}`;
     for (const r of sql.all<{ event_id: string }>('SELECT event_id FROM events WHERE event_id BETWEEN ? AND ? AND substr(event_id, length(event_id) - length(?3) + 1) = ?3', [lo, hi, suffix])) seen.add(r.event_id);
     lookUp = NOT_PRINTABLE_ASCII.test(lo) || NOT_PRINTABLE_ASCII.test(hi) ? lookUp : lookUp.filter((x) => !(x >= lo && x <= hi && !NOT_PRINTABLE_ASCII.test(x)));
@@ -168,12 +166,12 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const { runId, period, fees, policy, metadata } = input;
   const chargeId = feeChargeId(period, fees.feeKind);
   const ids = input.accounts.map((a) => a.account_id);
-  const idsJson = JSON.stringify(ids);
-  const activeCards = activeCardCounts(sql, input, idsJson);
+  const range: SliceRange = input.contiguous && ids.length ? [ids[0]!, ids[ids.length - 1]!] : undefined;
+  const activeCards = activeCardCounts(sql, ids, range);
   // Whole card rows only for an account whose authorisation is denied (its cards are suspended).
   const cardsOf = (accountId: string): CardRowForRun[] =>
     sql.all<CardRowForRun>(`SELECT ${CARD_COLUMNS} FROM cards WHERE account_id = ? AND status = 'active' ORDER BY card_id`, [accountId]);
-  const seen = alreadyPosted(sql, input, ids, chargeId);
+  const seen = alreadyPosted(sql, ids, range, chargeId);
 
   const out: BatchDecision = { appends: [], counts: zeroCounts(), totals: {}, skipped: [], failed: [] };
   const description = `Monthly fee ${period} (${fees.feeKind})`;
