@@ -275,7 +275,7 @@ export class SqlJsEventStore implements EventStore {
     try {
       const result = await fn(append);
       // The checkpoint's file writing runs while the indexes are built (see writeCheckpoint).
-      if (this.head !== headBefore) await this.writeCheckpoint(true, () => this.createIndexesStepwise(deferred));
+      if (this.head !== headBefore) await this.writeCheckpoint(() => this.createIndexesStepwise(deferred));
       this.createIndexes(deferred); // those left: no checkpoint was due (no file)
       return result;
     } catch (e) {
@@ -756,17 +756,16 @@ export class SqlJsEventStore implements EventStore {
   }
 
   /**
-   * `live` (the end of a bulk load, while every other write waits): write the database file
-   * itself rather than a copy. export() copies it page by page into a new array (about 5 s for
-   * a 2.7 GB store); the live file is written instead, so nothing else may change it meanwhile.
-   *
-   * `whileWriting` (the bulk load's index builds) changes the file while it is being written.
-   * The writes go to the kernel from other threads while it runs, and sql.js notes every range
-   * of the file written meanwhile (`trackWrites`, a patch); once both are done, those ranges are
-   * written again from the file as it ends up. Every byte is then either unchanged since the
-   * copy began or written again after it finished. A 1M seed saves most of its 5 s checkpoint.
+   * `bulkEnd` (the end of a bulk load, while every other write waits) changes the file while it
+   * is written: it builds the load's deferred indexes. The live database file is written then,
+   * not an export() copy (export() copies it page by page first: about 5 s for a 2.7 GB store).
+   * The writes go to the kernel from libuv's threads while the indexes are built, and sql.js
+   * notes every range of the file written meanwhile (`trackWrites`, a patch); once both are done,
+   * those ranges are written again from the file as it ends up. Every byte is then either
+   * unchanged since the copy began or written again after it finished. Without the patch, the
+   * indexes are built first and a copy written after.
    */
-  private async writeCheckpoint(live = false, whileWriting?: () => Promise<void>): Promise<void> {
+  private async writeCheckpoint(bulkEnd?: () => Promise<void>): Promise<void> {
     const path = this.opts.path;
     if (!path || !this.segment) return;
     // One checkpoint at a time: wait until none runs, then look again. Two at once would share
@@ -774,10 +773,9 @@ export class SqlJsEventStore implements EventStore {
     while (this.checkpointing) await this.checkpointing.catch(() => undefined);
     if (this.closed || this.head === this.checkpointHead) return;
     const db = this.db as Database & { fileBytes?: () => Uint8Array; trackWrites?: (on: boolean) => number[] };
-    const overlap = live && whileWriting && db.fileBytes && db.trackWrites ? { fileBytes: db.fileBytes.bind(db), trackWrites: db.trackWrites.bind(db) } : undefined;
-    if (whileWriting && !overlap) await whileWriting();
-    const liveBytes = live && db.fileBytes && !overlap ? db.fileBytes() : undefined;
-    const bytes = overlap || liveBytes ? undefined : this.db.export();
+    const live = bulkEnd && db.fileBytes && db.trackWrites ? { fileBytes: db.fileBytes.bind(db), trackWrites: db.trackWrites.bind(db), change: bulkEnd } : undefined;
+    if (bulkEnd && !live) await bulkEnd();
+    const bytes = live ? undefined : this.db.export();
     const head = this.head;
     const covered = this.segmentSeq;
     this.segment.close();
@@ -785,9 +783,7 @@ export class SqlJsEventStore implements EventStore {
     this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
     const run = (async () => {
       const tmp = `${path}.tmp`;
-      if (overlap && whileWriting) await writeLiveWhile(tmp, overlap, whileWriting);
-      // The live file is written before the first await, so nothing can change it meanwhile.
-      else if (liveBytes) writeDurableSync(tmp, liveBytes);
+      if (live) await writeLiveWhile(tmp, live);
       else {
         const fh = await openFile(tmp, 'w');
         try {
@@ -904,25 +900,13 @@ function readWhole(path: string): Buffer {
   }
 }
 
-/** Writes a file and fsyncs it, synchronously, in pieces (one write call takes at most 2 GB). */
-function writeDurableSync(file: string, bytes: Uint8Array): void {
-  const fd = openSync(file, 'w');
-  try {
-    const piece = 256 * 1024 * 1024;
-    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, Math.min(piece, bytes.length - at));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /**
- * Writes the live database file to `file` while `change` runs and changes it; durable when it
+ * Writes the live database file to `file` while `live.change` runs and changes it; durable when it
  * resolves. The first copy goes out as a few large writes, all queued at once on libuv's
  * threads (they need no turn of the event loop to go on); the ranges written during `change`
  * are then written again from the file as it is at the end, and the file is cut to its size.
  */
-async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[] }, change: () => Promise<void>): Promise<void> {
+async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[]; change: () => Promise<void> }): Promise<void> {
   const fd = openSync(file, 'w');
   try {
     live.trackWrites(true);
@@ -933,7 +917,7 @@ async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array;
     for (let at = 0; at < first.length; at += piece) copies.push(writeFully(fd, first, at, Math.min(piece, first.length - at)));
     const copied = Promise.all(copies);
     try {
-      await change();
+      await live.change();
     } finally {
       changed = live.trackWrites(false);
       // Whatever happened, no write may still use the file when it is closed.
