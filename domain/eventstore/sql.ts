@@ -84,7 +84,7 @@ export class StatementCache implements Sql {
   }
 }
 
-const ROWS_PER_STATEMENT = 64;
+export const ROWS_PER_STATEMENT = 64;
 
 /**
  * Runs `<head> VALUES <tuple>, <tuple>, … <tail>` with 64 rows per statement: in sql.js each

@@ -11,7 +11,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, 
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { StatementCache, type Sql } from '../sql.js';
+import { ROWS_PER_STATEMENT, StatementCache, type Sql } from '../sql.js';
 import { handlesEvent, type Progress, type Projection, type ProjectionDifference, type VerifyReport } from '../projection.js';
 import {
   ConcurrencyError,
@@ -87,7 +87,7 @@ const INSERT_EVENT = `INSERT INTO events (position, stream_id, stream_position, 
 /** A bulk load defers the projections' deferrable indexes when the store holds fewer events than this. */
 const DEFER_INDEXES_BELOW = 10_000;
 
-const CHUNK = 64;
+const CHUNK = ROWS_PER_STATEMENT;
 const INSERT_MANY = `${INSERT_EVENT}${`,${ROW}`.repeat(CHUNK - 1)}`;
 // The same, for a chunk whose events share their metadata, time and schema version (a command's
 // events, a charge-run batch): those are bound once as ?1, ?2 and ?3, not 64 times.
