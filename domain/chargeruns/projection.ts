@@ -46,7 +46,20 @@ const SCHEMA = `
     ) STRICT, WITHOUT ROWID;
     -- Most of a run's accounts are charged: the index holds the others, for the review's filters
     -- (a filter by 'charged' reads the run's rows in account order): one B-tree write less per charge.
-    CREATE INDEX charge_run_outcomes_outcome ON charge_run_outcomes (run_id, outcome, account_id) WHERE outcome <> 'charged';`;
+    CREATE INDEX charge_run_outcomes_outcome ON charge_run_outcomes (run_id, outcome, account_id) WHERE outcome <> 'charged';
+    -- The control totals of each run, kept as its outcome rows change: a run's review and its
+    -- report read a few rows here rather than adding up a million outcome rows (1.5 s at 1M).
+    -- currency '' stands for none (a skipped or failed account).
+    CREATE TABLE charge_run_totals (
+      run_id       TEXT    NOT NULL,
+      currency     TEXT    NOT NULL,
+      outcome      TEXT    NOT NULL,
+      accounts     INTEGER NOT NULL,
+      amount       INTEGER NOT NULL,
+      min_position INTEGER NOT NULL,
+      max_position INTEGER NOT NULL,
+      PRIMARY KEY (run_id, currency, outcome)
+    ) STRICT, WITHOUT ROWID;`;
 
 /** One outcome row: run_id, account_id, outcome, reason, amount, currency, charge_id, position, at. */
 type OutcomeRow = [string, string, string, string | null, number | null, string | null, string | null, number, string];
@@ -77,9 +90,113 @@ class OutcomeBuffer {
   }
   flush(sql: Sql): void {
     if (!this.rows.size) return;
-    runValues(sql, INSERT_OUTCOMES, [...this.rows.values()], { tail: ON_CONFLICT });
+    const rows = [...this.rows.values()];
     this.rows.clear();
+    const prior = priorOutcomes(sql, rows);
+    // With no row there before, none can conflict: a plain INSERT, which would fail loudly if one did.
+    runValues(sql, INSERT_OUTCOMES, rows, prior.size ? { tail: ON_CONFLICT } : {});
+    updateTotals(sql, rows, prior);
   }
+}
+
+/** What an outcome row held before a flush replaces it. */
+interface PriorOutcome {
+  readonly outcome: string;
+  readonly amount: number | null;
+  readonly currency: string | null;
+}
+
+// JavaScript orders strings by UTF-16 unit and SQLite by UTF-8 byte: the two agree unless a
+// string holds a surrogate or a character from U+E000 up.
+const ORDER_MAY_DIFFER = /[\uD800-\uFFFF]/;
+
+/**
+ * The stored outcome rows the flush's rows would replace, by `run\0account`. A batch of a run
+ * writes accounts that have no row yet: one look at the range of its account ids shows it,
+ * and only otherwise (a retry, a replay one event at a time) is each account looked up.
+ */
+function priorOutcomes(sql: Sql, rows: readonly OutcomeRow[]): Map<string, PriorOutcome> {
+  const prior = new Map<string, PriorOutcome>();
+  const byRun = new Map<string, string[]>();
+  for (const r of rows) {
+    let ids = byRun.get(r[0]);
+    if (!ids) byRun.set(r[0], (ids = []));
+    ids.push(r[1]);
+  }
+  for (const [runId, ids] of byRun) {
+    let lo = ids[0]!;
+    let hi = lo;
+    let comparable = true;
+    for (const id of ids) {
+      if (id < lo) lo = id;
+      if (id > hi) hi = id;
+      if (ORDER_MAY_DIFFER.test(id)) comparable = false;
+    }
+    if (comparable && sql.scalar('SELECT 1 FROM charge_run_outcomes WHERE run_id = ? AND account_id BETWEEN ? AND ? LIMIT 1', [runId, lo, hi]) === undefined) continue;
+    const found = sql.all<PriorOutcome & { account_id: string }>(
+      'SELECT o.account_id, o.outcome, o.amount, o.currency FROM json_each(?) j JOIN charge_run_outcomes o ON o.run_id = ? AND o.account_id = j.value',
+      [JSON.stringify(ids), runId],
+    );
+    for (const f of found) prior.set(`${runId}\u0000${f.account_id}`, f);
+  }
+  return prior;
+}
+
+interface TotalsChange {
+  readonly runId: string;
+  readonly currency: string;
+  readonly outcome: string;
+  accounts: number;
+  amount: number;
+  min: number;
+  max: number;
+  /** A row left this group: it is counted again from its rows. */
+  lost: boolean;
+}
+
+/**
+ * Keeps charge_run_totals equal to adding up charge_run_outcomes per (run, currency, outcome).
+ * A group that only gains rows adds them (its smallest and largest position can only widen);
+ * a group that lost a row (a retried account's earlier outcome) is counted again from its rows,
+ * which the outcome index serves for every outcome but 'charged', the one a retry never replaces.
+ */
+function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<string, PriorOutcome>): void {
+  const changes = new Map<string, TotalsChange>();
+  const change = (runId: string, currency: string | null, outcome: string): TotalsChange => {
+    const key = `${runId}\u0000${currency ?? ''}\u0000${outcome}`;
+    let c = changes.get(key);
+    if (!c) changes.set(key, (c = { runId, currency: currency ?? '', outcome, accounts: 0, amount: 0, min: Infinity, max: -Infinity, lost: false }));
+    return c;
+  };
+  for (const r of rows) {
+    const old = prior.get(`${r[0]}\u0000${r[1]}`);
+    // As the upsert does: a row without amount or currency keeps the ones it replaces.
+    const amount = r[4] ?? old?.amount ?? null;
+    const currency = r[5] ?? old?.currency ?? null;
+    if (old) change(r[0], old.currency, old.outcome).lost = true;
+    const c = change(r[0], currency, r[2]);
+    c.accounts++;
+    c.amount += amount ?? 0;
+    if (r[7] < c.min) c.min = r[7];
+    if (r[7] > c.max) c.max = r[7];
+  }
+  const added: (string | number)[][] = [];
+  for (const c of changes.values()) {
+    if (!c.lost) {
+      added.push([c.runId, c.currency, c.outcome, c.accounts, c.amount, c.min, c.max]);
+      continue;
+    }
+    const now = sql.get<{ accounts: number; amount: number; lo: number | null; hi: number | null }>(
+      'SELECT count(*) AS accounts, coalesce(sum(amount), 0) AS amount, min(position) AS lo, max(position) AS hi FROM charge_run_outcomes WHERE run_id = ? AND outcome = ? AND currency IS ?',
+      [c.runId, c.outcome, c.currency === '' ? null : c.currency],
+    )!;
+    if (now.accounts === 0) sql.run('DELETE FROM charge_run_totals WHERE run_id = ? AND currency = ? AND outcome = ?', [c.runId, c.currency, c.outcome]);
+    else sql.run('INSERT OR REPLACE INTO charge_run_totals VALUES (?, ?, ?, ?, ?, ?, ?)', [c.runId, c.currency, c.outcome, now.accounts, now.amount, now.lo!, now.hi!]);
+  }
+  runValues(sql, 'INSERT INTO charge_run_totals (run_id, currency, outcome, accounts, amount, min_position, max_position)', added, {
+    tail: `ON CONFLICT (run_id, currency, outcome) DO UPDATE SET accounts = accounts + excluded.accounts, amount = amount + excluded.amount,
+      min_position = min(min_position, excluded.min_position), max_position = max(max_position, excluded.max_position)`,
+  });
 }
 
 /**
@@ -183,9 +300,9 @@ const runExists = (sql: Sql, runId: string): boolean => sql.scalar('SELECT 1 FRO
 
 export const chargeRunsProjection: Projection = {
   name: 'charge_runs',
-  // 2: the outcome index leaves out the charged accounts.
-  version: 2,
-  tables: ['charge_runs', 'charge_run_outcomes'],
+  // 2: the outcome index leaves out the charged accounts. 3: control totals kept per run.
+  version: 3,
+  tables: ['charge_runs', 'charge_run_outcomes', 'charge_run_totals'],
   handles: [...CHARGE_RUN_EVENT_TYPES, 'ChargePosted', 'CreditAuthorizationRequired', 'CreditApproved', 'CreditDenied', 'CreditSentToReview'],
   schema: SCHEMA,
   apply(stored, sql) {
@@ -210,9 +327,12 @@ function applyEvents(events: readonly StoredEvent[], sql: Sql): void {
     const row = outcomeOf(e, isRun);
     if (row) pending.add(row);
     if (row !== null) continue;
-    // A run event changes the runs table (which isRun reads): earlier rows go first.
-    pending.flush(sql);
-    known.clear();
+    // A batch's skipped and failed accounts join its other outcomes in one write. Any other run
+    // event may change which runs exist (which isRun reads): earlier rows go first.
+    if (e.type !== 'ChargeRunBatchCompleted') {
+      pending.flush(sql);
+      known.clear();
+    }
     applyRunEvent(e, sql);
     for (const r of batchOutcomes(e)) pending.add(r);
   }

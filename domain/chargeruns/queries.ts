@@ -119,10 +119,12 @@ export interface ControlTotals {
 }
 
 export function controlTotals(sql: Sql, runId: string): ControlTotals {
-  const rows = sql.all<{ currency: string | null; outcome: string; accounts: number; amount: number }>(
-    'SELECT currency, outcome, count(*) AS accounts, coalesce(sum(amount), 0) AS amount FROM charge_run_outcomes WHERE run_id = ? GROUP BY currency, outcome ORDER BY currency, outcome',
+  const rows = sql
+    .all<{ currency: string; outcome: string; accounts: number; amount: number }>('SELECT currency, outcome, accounts, amount FROM charge_run_totals WHERE run_id = ? ORDER BY currency, outcome', [runId])
+    .map((r) => ({ ...r, currency: r.currency === '' ? null : r.currency }));
+  const range = sql.get<{ lo: number | null; hi: number | null }>(
+    "SELECT min(min_position) AS lo, max(max_position) AS hi FROM charge_run_totals WHERE run_id = ? AND outcome IN ('charged', 'auth_approved', 'auth_denied', 'auth_review')",
     [runId],
   );
-  const range = sql.get<{ lo: number | null; hi: number | null }>("SELECT min(position) AS lo, max(position) AS hi FROM charge_run_outcomes WHERE run_id = ? AND outcome IN ('charged', 'auth_approved', 'auth_denied', 'auth_review')", [runId]);
   return { rows, minPosition: range?.lo ?? null, maxPosition: range?.hi ?? null };
 }
