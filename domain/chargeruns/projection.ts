@@ -29,7 +29,10 @@ const SCHEMA = `
       counts_json  TEXT NOT NULL,
       totals_json  TEXT NOT NULL,
       first_position INTEGER,
-      last_position  INTEGER
+      last_position  INTEGER,
+      -- The positions its charged and authorisation outcomes span (the control totals' range).
+      outcome_min_position INTEGER,
+      outcome_max_position INTEGER
     ) STRICT;
     CREATE INDEX charge_runs_period ON charge_runs (period, planned_at);
     CREATE TABLE charge_run_outcomes (
@@ -56,8 +59,6 @@ const SCHEMA = `
       outcome      TEXT    NOT NULL,
       accounts     INTEGER NOT NULL,
       amount       INTEGER NOT NULL,
-      min_position INTEGER NOT NULL,
-      max_position INTEGER NOT NULL,
       PRIMARY KEY (run_id, currency, outcome)
     ) STRICT, WITHOUT ROWID;`;
 
@@ -104,11 +105,19 @@ interface PriorOutcome {
   readonly outcome: string;
   readonly amount: number | null;
   readonly currency: string | null;
+  readonly position: number;
 }
 
 // JavaScript orders strings by UTF-16 unit and SQLite by UTF-8 byte: the two agree unless a
 // string holds a surrogate or a character from U+E000 up.
 const ORDER_MAY_DIFFER = /[\uD800-\uFFFF]/;
+
+/**
+ * Each listed account's outcome row in a run. CROSS JOIN keeps the list the outer loop: SQLite
+ * otherwise reads the run's rows and looks each up in the list, as many rows as the run has for
+ * every flush (a replay one event at a time stalled on a 1M run).
+ */
+export const PRIOR_OUTCOMES = 'SELECT o.account_id, o.outcome, o.amount, o.currency, o.position FROM json_each(?) j CROSS JOIN charge_run_outcomes o ON o.run_id = ? AND o.account_id = j.value';
 
 /**
  * The stored outcome rows the flush's rows would replace, by `run\0account`. A batch of a run
@@ -133,70 +142,92 @@ function priorOutcomes(sql: Sql, rows: readonly OutcomeRow[]): Map<string, Prior
       if (ORDER_MAY_DIFFER.test(id)) comparable = false;
     }
     if (comparable && sql.scalar('SELECT 1 FROM charge_run_outcomes WHERE run_id = ? AND account_id BETWEEN ? AND ? LIMIT 1', [runId, lo, hi]) === undefined) continue;
-    const found = sql.all<PriorOutcome & { account_id: string }>(
-      'SELECT o.account_id, o.outcome, o.amount, o.currency FROM json_each(?) j JOIN charge_run_outcomes o ON o.run_id = ? AND o.account_id = j.value',
-      [JSON.stringify(ids), runId],
-    );
+    const found = sql.all<PriorOutcome & { account_id: string }>(PRIOR_OUTCOMES, [JSON.stringify(ids), runId]);
     for (const f of found) prior.set(`${runId}\u0000${f.account_id}`, f);
   }
   return prior;
 }
 
-interface TotalsChange {
-  readonly runId: string;
-  readonly currency: string;
-  readonly outcome: string;
-  accounts: number;
-  amount: number;
-  min: number;
-  max: number;
-  /** A row left this group: it is counted again from its rows. */
-  lost: boolean;
+/** The outcomes whose positions the control totals' range spans. */
+const SPANNED: ReadonlySet<string> = new Set(['charged', 'auth_approved', 'auth_denied', 'auth_review']);
+const SPANNED_SQL = "('charged', 'auth_approved', 'auth_denied', 'auth_review')";
+
+/** What one flush changes in a run's control totals. */
+interface RunChange {
+  /** Per `currency\0outcome` ('' for no currency): accounts and amount added (negative: taken away). */
+  readonly groups: Map<string, [accounts: number, amount: number]>;
+  /** The smallest and largest position among its rows in SPANNED outcomes. */
+  lo: number;
+  hi: number;
+  /** Positions of rows in SPANNED outcomes that were replaced. */
+  readonly lost: number[];
+  emptied: boolean;
 }
 
 /**
- * Keeps charge_run_totals equal to adding up charge_run_outcomes per (run, currency, outcome).
- * A group that only gains rows adds them (its smallest and largest position can only widen);
- * a group that lost a row (a retried account's earlier outcome) is counted again from its rows,
- * which the outcome index serves for every outcome but 'charged', the one a retry never replaces.
+ * Keeps charge_run_totals equal to adding up charge_run_outcomes per (run, currency, outcome),
+ * and each run's outcome_min/max_position equal to the span of its SPANNED rows' positions.
+ * Accounts and amounts move by what was added and taken away. The span only widens while rows
+ * are added; a replaced row at its edge (which no batch of a run replaces, only a replay one
+ * event at a time, and then while the run has few rows) has it looked up again. Positions of
+ * SPANNED rows are their own events', so no two rows share one.
  */
 function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<string, PriorOutcome>): void {
-  const changes = new Map<string, TotalsChange>();
-  const change = (runId: string, currency: string | null, outcome: string): TotalsChange => {
-    const key = `${runId}\u0000${currency ?? ''}\u0000${outcome}`;
-    let c = changes.get(key);
-    if (!c) changes.set(key, (c = { runId, currency: currency ?? '', outcome, accounts: 0, amount: 0, min: Infinity, max: -Infinity, lost: false }));
+  const runs = new Map<string, RunChange>();
+  const runChange = (runId: string): RunChange => {
+    let c = runs.get(runId);
+    if (!c) runs.set(runId, (c = { groups: new Map(), lo: Infinity, hi: -Infinity, lost: [], emptied: false }));
     return c;
   };
+  const add = (c: RunChange, currency: string | null, outcome: string, accounts: number, amount: number): void => {
+    const key = `${currency ?? ''}\u0000${outcome}`;
+    const g = c.groups.get(key);
+    if (g) {
+      g[0] += accounts;
+      g[1] += amount;
+    } else c.groups.set(key, [accounts, amount]);
+  };
   for (const r of rows) {
+    const c = runChange(r[0]);
     const old = prior.get(`${r[0]}\u0000${r[1]}`);
+    if (old) {
+      add(c, old.currency, old.outcome, -1, -(old.amount ?? 0));
+      c.emptied = true;
+      if (SPANNED.has(old.outcome)) c.lost.push(old.position);
+    }
     // As the upsert does: a row without amount or currency keeps the ones it replaces.
     const amount = r[4] ?? old?.amount ?? null;
-    const currency = r[5] ?? old?.currency ?? null;
-    if (old) change(r[0], old.currency, old.outcome).lost = true;
-    const c = change(r[0], currency, r[2]);
-    c.accounts++;
-    c.amount += amount ?? 0;
-    if (r[7] < c.min) c.min = r[7];
-    if (r[7] > c.max) c.max = r[7];
-  }
-  const added: (string | number)[][] = [];
-  for (const c of changes.values()) {
-    if (!c.lost) {
-      added.push([c.runId, c.currency, c.outcome, c.accounts, c.amount, c.min, c.max]);
-      continue;
+    add(c, r[5] ?? old?.currency ?? null, r[2], 1, amount ?? 0);
+    if (SPANNED.has(r[2])) {
+      if (r[7] < c.lo) c.lo = r[7];
+      if (r[7] > c.hi) c.hi = r[7];
     }
-    const now = sql.get<{ accounts: number; amount: number; lo: number | null; hi: number | null }>(
-      'SELECT count(*) AS accounts, coalesce(sum(amount), 0) AS amount, min(position) AS lo, max(position) AS hi FROM charge_run_outcomes WHERE run_id = ? AND outcome = ? AND currency IS ?',
-      [c.runId, c.outcome, c.currency === '' ? null : c.currency],
-    )!;
-    if (now.accounts === 0) sql.run('DELETE FROM charge_run_totals WHERE run_id = ? AND currency = ? AND outcome = ?', [c.runId, c.currency, c.outcome]);
-    else sql.run('INSERT OR REPLACE INTO charge_run_totals VALUES (?, ?, ?, ?, ?, ?, ?)', [c.runId, c.currency, c.outcome, now.accounts, now.amount, now.lo!, now.hi!]);
   }
-  runValues(sql, 'INSERT INTO charge_run_totals (run_id, currency, outcome, accounts, amount, min_position, max_position)', added, {
-    tail: `ON CONFLICT (run_id, currency, outcome) DO UPDATE SET accounts = accounts + excluded.accounts, amount = amount + excluded.amount,
-      min_position = min(min_position, excluded.min_position), max_position = max(max_position, excluded.max_position)`,
-  });
+  for (const [runId, c] of runs) {
+    const groups: (string | number)[][] = [];
+    for (const [key, [accounts, amount]] of c.groups) {
+      const [currency, outcome] = key.split('\u0000') as [string, string];
+      if (accounts !== 0 || amount !== 0) groups.push([runId, currency, outcome, accounts, amount]);
+    }
+    runValues(sql, 'INSERT INTO charge_run_totals (run_id, currency, outcome, accounts, amount)', groups, {
+      tail: 'ON CONFLICT (run_id, currency, outcome) DO UPDATE SET accounts = accounts + excluded.accounts, amount = amount + excluded.amount',
+    });
+    if (c.emptied) sql.run('DELETE FROM charge_run_totals WHERE run_id = ? AND accounts = 0', [runId]);
+    if (!c.lost.length && c.lo > c.hi) continue;
+    const span = sql.get<{ lo: number | null; hi: number | null }>('SELECT outcome_min_position AS lo, outcome_max_position AS hi FROM charge_runs WHERE run_id = ?', [runId]);
+    if (!span) continue;
+    let lo = Math.min(span.lo ?? Infinity, c.lo);
+    let hi = Math.max(span.hi ?? -Infinity, c.hi);
+    // A replaced row inside the span leaves its edges to other rows; one at an edge needs a new
+    // edge, unless a row added here reaches past it.
+    const lostEdge = c.lost.some((p) => (p === span.lo && c.lo > p) || (p === span.hi && c.hi < p));
+    if (lostEdge) {
+      const now = sql.get<{ lo: number | null; hi: number | null }>(`SELECT min(position) AS lo, max(position) AS hi FROM charge_run_outcomes WHERE run_id = ? AND outcome IN ${SPANNED_SQL}`, [runId]);
+      lo = now?.lo ?? Infinity;
+      hi = now?.hi ?? -Infinity;
+    }
+    sql.run('UPDATE charge_runs SET outcome_min_position = ?, outcome_max_position = ? WHERE run_id = ?', [lo === Infinity ? null : lo, hi === -Infinity ? null : hi, runId]);
+  }
 }
 
 /**
@@ -244,7 +275,7 @@ function applyRunEvent(stored: StoredEvent, sql: Sql): void {
   const at = stored.recordedAt;
   switch (e.type) {
     case 'ChargeRunPlanned':
-      sql.run("INSERT INTO charge_runs VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, NULL, NULL, NULL, NULL, 0, '{}', '{}', NULL, NULL)", [
+      sql.run("INSERT INTO charge_runs VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, NULL, NULL, NULL, NULL, 0, '{}', '{}', NULL, NULL, NULL, NULL)", [
         e.data.runId,
         e.data.period,
         e.data.fees.feeKind,

@@ -122,9 +122,6 @@ export function controlTotals(sql: Sql, runId: string): ControlTotals {
   const rows = sql
     .all<{ currency: string; outcome: string; accounts: number; amount: number }>('SELECT currency, outcome, accounts, amount FROM charge_run_totals WHERE run_id = ? ORDER BY currency, outcome', [runId])
     .map((r) => ({ ...r, currency: r.currency === '' ? null : r.currency }));
-  const range = sql.get<{ lo: number | null; hi: number | null }>(
-    "SELECT min(min_position) AS lo, max(max_position) AS hi FROM charge_run_totals WHERE run_id = ? AND outcome IN ('charged', 'auth_approved', 'auth_denied', 'auth_review')",
-    [runId],
-  );
+  const range = sql.get<{ lo: number | null; hi: number | null }>('SELECT outcome_min_position AS lo, outcome_max_position AS hi FROM charge_runs WHERE run_id = ?', [runId]);
   return { rows, minPosition: range?.lo ?? null, maxPosition: range?.hi ?? null };
 }

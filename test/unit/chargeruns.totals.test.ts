@@ -6,7 +6,7 @@
  * is approved in the same batch), two runs side by side, and a replay one event at a time.
  */
 import { describe, expect, it } from 'vitest';
-import { chargeRunsProjection } from '../../domain/chargeruns/projection.js';
+import { chargeRunsProjection, PRIOR_OUTCOMES } from '../../domain/chargeruns/projection.js';
 import { controlTotals, type ControlTotals } from '../../domain/chargeruns/queries.js';
 import { SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
 import type { Sql } from '../../domain/eventstore/sql.js';
@@ -191,6 +191,15 @@ describe('charge-run control totals are kept as the outcome rows change', () => 
     const kept = await w.store.read((sql) => controlTotals(sql, 'r1'));
     expect(kept.rows).toEqual([{ currency: null, outcome: 'failed', accounts: 2, amount: 0 }]);
     expect(kept).toEqual(await w.store.read((sql) => addedUp(sql, 'r1')));
+    await w.store.close();
+  });
+
+  it('looks up earlier outcome rows by their key, never by reading the whole run', async () => {
+    // With the list of accounts as the inner loop, each look-up read every row of the run: a
+    // replay one event at a time of a 1M run stalled on it.
+    const w = await world(['r1']);
+    const plan = await w.store.read((sql) => sql.all<{ parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${PRIOR_OUTCOMES}`, ['["A-1"]', 'r1']));
+    expect(plan.map((r) => r.detail)).toEqual(['SCAN j VIRTUAL TABLE INDEX 1:', 'SEARCH o USING PRIMARY KEY (run_id=? AND account_id=?)']);
     await w.store.close();
   });
 });
