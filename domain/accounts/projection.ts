@@ -9,9 +9,9 @@ import { ACCOUNT_EVENT_TYPES, type AccountEvent } from './events.js';
 /** Postings only move the balance: within a batch they add up per account into one update. */
 const DELTA: Readonly<Record<string, 1 | -1>> = { DepositReceived: 1, TransferReceived: 1, TransferSent: -1, ChargePosted: -1, RefundPosted: 1, PrepaidCreditAdded: 1 };
 
-// Many accounts per statement (UPDATE … FROM VALUES): a statement step per row is what costs in sql.js.
-const UPDATE_FROM = 'UPDATE accounts SET balance = balance + v.column2, version = v.column3, updated_at = v.column4 FROM (';
-const UPDATE_WHERE = ') AS v WHERE accounts.account_id = v.column1';
+// One prepared statement per account. UPDATE … FROM (VALUES of 64 rows) took a quarter longer:
+// SQLite builds a table of the values, finds each row, notes it, then finds it again to update it.
+const UPDATE_ONE = 'UPDATE accounts SET balance = balance + ?, version = ?, updated_at = ? WHERE account_id = ?';
 
 export const accountsProjection: Projection = {
   name: 'accounts',
@@ -48,7 +48,7 @@ export const accountsProjection: Projection = {
     };
     const pending = new Map<string, { d: number; v: number; t: string }>();
     const flush = (): void => {
-      runValues(sql, UPDATE_FROM, Array.from(pending, ([id, p]) => [id, p.d, p.v, p.t]), { tail: UPDATE_WHERE });
+      for (const [id, p] of pending) sql.run(UPDATE_ONE, [p.d, p.v, p.t, id]);
       pending.clear();
     };
     for (const e of events) {
