@@ -68,6 +68,8 @@ type OutcomeRow = [string, string, string, string | null, number | null, string 
 const ON_CONFLICT = `ON CONFLICT (run_id, account_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, position = excluded.position, at = excluded.at,
   amount = coalesce(excluded.amount, amount), currency = coalesce(excluded.currency, currency), charge_id = coalesce(excluded.charge_id, charge_id)`;
 const INSERT_OUTCOMES = 'INSERT INTO charge_run_outcomes (run_id, account_id, outcome, reason, amount, currency, charge_id, position, at)';
+/** The run (?1), charge id (?2) and time (?3) are shared; each row gives the rest. */
+const OUTCOME_TUPLE = '(?1, ?, ?, ?, ?, ?, ?2, ?, ?3)';
 
 /** A later row for the same account folded into an earlier one, as the SQL upsert would. */
 function merge(prev: OutcomeRow, next: OutcomeRow): void {
@@ -95,7 +97,15 @@ class OutcomeBuffer {
     this.rows.clear();
     const prior = priorOutcomes(sql, rows);
     // With no row there before, none can conflict: a plain INSERT, which would fail loudly if one did.
-    runValues(sql, INSERT_OUTCOMES, rows, prior.size ? { tail: ON_CONFLICT } : {});
+    // A batch's rows share their run, charge id and time: bound once per statement.
+    const groups = new Map<string, { shared: [string, string | null, string]; rows: [string, string, string | null, number | null, string | null, number][] }>();
+    for (const r of rows) {
+      const key = `${r[0]}\u0000${r[6] ?? ''}\u0000${r[8]}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { shared: [r[0], r[6], r[8]], rows: [] }));
+      g.rows.push([r[1], r[2], r[3], r[4], r[5], r[7]]);
+    }
+    for (const g of groups.values()) runValues(sql, INSERT_OUTCOMES, g.rows, { shared: g.shared, tuple: OUTCOME_TUPLE, ...(prior.size ? { tail: ON_CONFLICT } : {}) });
     updateTotals(sql, rows, prior);
   }
 }

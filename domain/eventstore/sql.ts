@@ -89,27 +89,54 @@ export const ROWS_PER_STATEMENT = 64;
 /**
  * Runs `<head> VALUES <tuple>, <tuple>, … <tail>` with 64 rows per statement: in sql.js each
  * statement step crosses into WebAssembly and back, and costs far more than the row it writes.
- * `head` is e.g. "INSERT INTO cards", or "UPDATE accounts SET … FROM (" with the tail
- * ") AS v WHERE …". `tuple` is one `?` per value unless given (it may hold constants:
- * "(?, ?, 'pending')"); every row has one value per `?`.
+ * `head` is e.g. "INSERT INTO cards". `tuple` is one `?` per value unless given (it may hold
+ * constants: "(?, ?, 'pending')"); every row has one value per `?`.
+ *
+ * `shared`: values that every row has, bound once per statement rather than once per row (each
+ * bound string is copied into WebAssembly). The tuple names them `?1`, `?2`, … in order, and the
+ * rows hold only the values of its plain `?`s: "(?1, ?, ?, ?2)" with shared [run, at] and rows of two.
  */
-export function runValues(sql: Sql, head: string, rows: readonly (readonly SqlValue[])[], options: { tail?: string; tuple?: string } = {}): void {
+export function runValues(
+  sql: Sql,
+  head: string,
+  rows: readonly (readonly SqlValue[])[],
+  options: { tail?: string; tuple?: string; shared?: readonly SqlValue[] } = {},
+): void {
   if (!rows.length) return;
   const width = rows[0]!.length;
+  const shared = options.shared ?? [];
   const tuple = options.tuple ?? `(${Array.from({ length: width }, () => '?').join(', ')})`;
-  const statement = (n: number): string => `${head} VALUES ${Array.from({ length: n }, () => tuple).join(', ')}${options.tail ? ` ${options.tail}` : ''}`;
+  // With shared values, every parameter is numbered: a plain `?` after `?2` would take number 3
+  // whether or not a shared value is numbered 3.
+  const numbered = (n: number): string => {
+    if (!shared.length) return Array.from({ length: n }, () => tuple).join(', ');
+    let next = shared.length;
+    const out: string[] = [];
+    for (let r = 0; r < n; r++) out.push(tuple.replace(/\?(\d*)/g, (_m, d: string) => (d ? `?${d}` : `?${++next}`)));
+    return out.join(', ');
+  };
+  const statement = (n: number): string => `${head} VALUES ${numbered(n)}${options.tail ? ` ${options.tail}` : ''}`;
+  const bind = (n: number, at: number, params: SqlValue[]): void => {
+    for (let k = 0; k < shared.length; k++) params[k] = shared[k]!;
+    for (let k = 0; k < n; k++) {
+      const row = rows[at + k]!;
+      const o = shared.length + k * width;
+      for (let c = 0; c < width; c++) params[o + c] = row[c]!;
+    }
+  };
   let i = 0;
   if (rows.length >= ROWS_PER_STATEMENT) {
     const many = statement(ROWS_PER_STATEMENT);
-    const params: SqlValue[] = new Array<SqlValue>(ROWS_PER_STATEMENT * width);
+    const params: SqlValue[] = new Array<SqlValue>(shared.length + ROWS_PER_STATEMENT * width);
     for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT) {
-      for (let k = 0; k < ROWS_PER_STATEMENT; k++) {
-        const row = rows[i + k]!;
-        for (let c = 0; c < width; c++) params[k * width + c] = row[c]!;
-      }
+      bind(ROWS_PER_STATEMENT, i, params);
       sql.run(many, params);
     }
   }
   const one = statement(1);
-  for (; i < rows.length; i++) sql.run(one, rows[i]!);
+  const params: SqlValue[] = new Array<SqlValue>(shared.length + width);
+  for (; i < rows.length; i++) {
+    bind(1, i, params);
+    sql.run(one, params);
+  }
 }
