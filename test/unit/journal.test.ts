@@ -28,6 +28,16 @@ describe('journal records', () => {
     expect(read.records).toEqual(records);
   });
 
+  it('round-trips strings of every kind: empty, ASCII, non-ASCII, astral, control characters', () => {
+    const file = join(dir, 'strings');
+    const kinds = ['', 'a', 'x'.repeat(63), 'y'.repeat(64), 'z'.repeat(65), 'ü', `${'a'.repeat(63)}é`, 'é'.repeat(64), '😀', `id-${'😀'.repeat(20)}`, '\u0000\u007f\u0080', '\uFFFF', '"quoted" {json}'];
+    const records = [kinds.map((k, i): JournalEvent => ({ ...event(i + 1), streamId: k, eventId: `${k}-${i}`, type: k, dataJson: k, metadataJson: k, recordedAt: k }))];
+    writeFileSync(file, Buffer.concat(records.map(encodeRecord)));
+    const read = readSegment(file, true);
+    expect(read.tornTail).toBe(false);
+    expect(read.records).toEqual(records);
+  });
+
   it('reports a torn last record and where the valid part ends', () => {
     const file = join(dir, 'torn');
     const a = encodeRecord([event(1)]);
