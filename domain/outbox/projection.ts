@@ -20,6 +20,7 @@ export const OUTBOX_PROJECTION_VERSION = 2;
 // unique index on event ids. The charge run writes up to a million of them in one run.
 const INSERT_INTO = 'INSERT OR IGNORE INTO outbox_rows (position, type, topic, status, attempts)';
 const ROW = "(?, ?, ?, 'pending', 0)";
+const SHARED_ROW = "(?, ?1, ?2, 'pending', 0)";
 const BY_EVENT_ID = '(SELECT position FROM events WHERE event_id = ?)';
 
 /** Demo data (`cardops seed`) is history that never happened: it is not announced. */
@@ -89,10 +90,11 @@ export const outboxProjection: Projection = {
       FROM outbox_rows o JOIN events e ON e.position = o.position;`,
   apply: applyOwn,
   applyMany(events, sql) {
-    const rows: (string | number)[][] = [];
+    // Rows by type (and so topic): a charge run's are nearly all one type, bound once per statement.
+    const byType = new Map<string, { topic: string; rows: [number][] }>();
     const flush = (): void => {
-      runValues(sql, INSERT_INTO, rows, { tuple: ROW });
-      rows.length = 0;
+      for (const [type, g] of byType) runValues(sql, INSERT_INTO, g.rows, { shared: [type, g.topic], tuple: SHARED_ROW });
+      byType.clear();
     };
     for (const e of events) {
       if (OUTBOX_OWN_TYPES.has(e.type)) {
@@ -101,7 +103,14 @@ export const outboxProjection: Projection = {
         continue;
       }
       const route = routed(e);
-      if (route) rows.push([e.position, e.type, route.topic]);
+      if (!route) continue;
+      const g = byType.get(e.type);
+      if (g && g.topic === route.topic) g.rows.push([e.position]);
+      else if (g) {
+        // A route is a function of the type alone; should it ever not be, the row is written as it comes.
+        flush();
+        byType.set(e.type, { topic: route.topic, rows: [[e.position]] });
+      } else byType.set(e.type, { topic: route.topic, rows: [[e.position]] });
     }
     flush();
   },
