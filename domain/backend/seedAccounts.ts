@@ -21,7 +21,7 @@ const LAST = ['Andersen', 'Becker', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Ga
 const LIMITS = [50_000, 100_000, 150_000, 200_000, 300_000, 500_000, 1_000_000];
 
 /** mulberry32: a small, fast, seedable PRNG; plenty for demo data. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { chargeRunsProjection, PRIOR_OUTCOMES } from '../../domain/chargeruns/projection.js';
 import { controlTotals, type ControlTotals } from '../../domain/chargeruns/queries.js';
+import { prng as random } from '../../domain/backend/seedAccounts.js';
 import { SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
 import type { Sql } from '../../domain/eventstore/sql.js';
 import type { EventMetadata, NewEvent, StreamAppend } from '../../domain/eventstore/types.js';
@@ -22,18 +23,6 @@ function addedUp(sql: Sql, runId: string): ControlTotals {
   );
   const range = sql.get<{ lo: number | null; hi: number | null }>(`SELECT min(position) AS lo, max(position) AS hi FROM charge_run_outcomes WHERE run_id = ? AND outcome IN ${SET}`, [runId]);
   return { rows, minPosition: range?.lo ?? null, maxPosition: range?.hi ?? null };
-}
-
-/** A small deterministic generator (mulberry32): a failing seed can be run again. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const CURRENCIES = ['EUR', 'USD', 'CHF'];
