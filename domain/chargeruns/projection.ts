@@ -171,7 +171,8 @@ interface RunChange {
   hi: number;
   /** Positions of rows in SPANNED outcomes that were replaced. */
   readonly lost: number[];
-  emptied: boolean;
+  /** A row of the run was replaced: a group may be left with no account. */
+  replaced: boolean;
 }
 
 /**
@@ -186,7 +187,7 @@ function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<
   const runs = new Map<string, RunChange>();
   const runChange = (runId: string): RunChange => {
     let c = runs.get(runId);
-    if (!c) runs.set(runId, (c = { groups: new Map(), lo: Infinity, hi: -Infinity, lost: [], emptied: false }));
+    if (!c) runs.set(runId, (c = { groups: new Map(), lo: Infinity, hi: -Infinity, lost: [], replaced: false }));
     return c;
   };
   const add = (c: RunChange, currency: string | null, outcome: string, accounts: number, amount: number): void => {
@@ -202,7 +203,7 @@ function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<
     const old = prior.get(`${r[0]}\u0000${r[1]}`);
     if (old) {
       add(c, old.currency, old.outcome, -1, -(old.amount ?? 0));
-      c.emptied = true;
+      c.replaced = true;
       if (SPANNED.has(old.outcome)) c.lost.push(old.position);
     }
     // As the upsert does: a row without amount or currency keeps the ones it replaces.
@@ -222,7 +223,7 @@ function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<
     runValues(sql, 'INSERT INTO charge_run_totals (run_id, currency, outcome, accounts, amount)', groups, {
       tail: 'ON CONFLICT (run_id, currency, outcome) DO UPDATE SET accounts = accounts + excluded.accounts, amount = amount + excluded.amount',
     });
-    if (c.emptied) sql.run('DELETE FROM charge_run_totals WHERE run_id = ? AND accounts = 0', [runId]);
+    if (c.replaced) sql.run('DELETE FROM charge_run_totals WHERE run_id = ? AND accounts = 0', [runId]);
     if (!c.lost.length && c.lo > c.hi) continue;
     const span = sql.get<{ lo: number | null; hi: number | null }>('SELECT outcome_min_position AS lo, outcome_max_position AS hi FROM charge_runs WHERE run_id = ?', [runId]);
     if (!span) continue;

@@ -104,13 +104,10 @@ export const outboxProjection: Projection = {
       }
       const route = routed(e);
       if (!route) continue;
+      // outboxRoute is a function of the type alone: one topic per type.
       const g = byType.get(e.type);
-      if (g && g.topic === route.topic) g.rows.push([e.position]);
-      else if (g) {
-        // A route is a function of the type alone; should it ever not be, the row is written as it comes.
-        flush();
-        byType.set(e.type, { topic: route.topic, rows: [[e.position]] });
-      } else byType.set(e.type, { topic: route.topic, rows: [[e.position]] });
+      if (g) g.rows.push([e.position]);
+      else byType.set(e.type, { topic: route.topic, rows: [[e.position]] });
     }
     flush();
   },
