@@ -233,11 +233,13 @@ function onAccount(w: AccountWork, d: Decision<AccountEvent>, causedBy?: string)
   if (isRefusal(d)) throw new Error(`${d.code}: ${d.message}`);
   let required: string | undefined;
   for (const e of d) {
-    w.account = accountDecider.evolve(w.account, e);
     const eventId = nextEventId(w, accountDecider.eventKey?.(e));
     w.events.push({ eventId, type: e.type, data: e.data, metadata: causedBy ? { ...w.job.metadata, causationId: causedBy } : w.job.metadata });
     if (e.type === 'CreditAuthorizationRequired') required = eventId;
   }
+  // The state is read again only to follow an authorisation through (most accounts are charged
+  // outright): evolving it for nothing was a new state and a copied set of postings per account.
+  if (required !== undefined) for (const e of d) w.account = accountDecider.evolve(w.account, e);
   return required;
 }
 
