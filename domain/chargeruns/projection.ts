@@ -84,25 +84,39 @@ function merge(prev: OutcomeRow, next: OutcomeRow): void {
 
 /** Upserts rows, merged per (run, account) first so that no two rows of one statement share a key. */
 class OutcomeBuffer {
-  private readonly rows = new Map<string, OutcomeRow>();
+  // By run, then account (a batch's rows are nearly all of one run: no key is built per row).
+  private readonly runs = new Map<string, Map<string, OutcomeRow>>();
+  private size = 0;
   add(r: OutcomeRow): void {
-    const key = `${r[0]}\u0000${r[1]}`;
-    const prev = this.rows.get(key);
+    let byAccount = this.runs.get(r[0]);
+    if (!byAccount) this.runs.set(r[0], (byAccount = new Map()));
+    const prev = byAccount.get(r[1]);
     if (prev) merge(prev, r);
-    else this.rows.set(key, r);
+    else {
+      byAccount.set(r[1], r);
+      this.size++;
+    }
   }
   flush(sql: Sql): void {
-    if (!this.rows.size) return;
-    const rows = [...this.rows.values()];
-    this.rows.clear();
+    if (!this.size) return;
+    const rows: OutcomeRow[] = [];
+    for (const byAccount of this.runs.values()) for (const r of byAccount.values()) rows.push(r);
+    this.runs.clear();
+    this.size = 0;
     const prior = priorOutcomes(sql, rows);
     // With no row there before, none can conflict: a plain INSERT, which would fail loudly if one did.
     // A batch's rows share their run, charge id and time: bound once per statement.
-    const groups = new Map<string, { shared: [string, string | null, string]; rows: [string, string, string | null, number | null, string | null, number][] }>();
+    type Group = { shared: [string, string | null, string]; rows: [string, string, string | null, number | null, string | null, number][] };
+    const groups = new Map<string, Group>();
+    let last: Group | undefined;
     for (const r of rows) {
-      const key = `${r[0]}\u0000${r[6] ?? ''}\u0000${r[8]}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { shared: [r[0], r[6], r[8]], rows: [] }));
+      let g = last && last.shared[0] === r[0] && last.shared[1] === r[6] && last.shared[2] === r[8] ? last : undefined;
+      if (!g) {
+        const key = `${r[0]}\u0000${r[6] ?? ''}\u0000${r[8]}`;
+        g = groups.get(key);
+        if (!g) groups.set(key, (g = { shared: [r[0], r[6], r[8]], rows: [] }));
+        last = g;
+      }
       g.rows.push([r[1], r[2], r[3], r[4], r[5], r[7]]);
     }
     for (const g of groups.values()) runValues(sql, INSERT_OUTCOMES, g.rows, { shared: g.shared, tuple: OUTCOME_TUPLE, ...(prior.size ? { tail: ON_CONFLICT } : {}) });
@@ -190,17 +204,22 @@ function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<
     if (!c) runs.set(runId, (c = { groups: new Map(), lo: Infinity, hi: -Infinity, lost: [], replaced: false }));
     return c;
   };
+  // Consecutive rows mostly fall in one group: it is kept at hand rather than looked up by a key built per row.
+  let lastGroup: { c: RunChange; currency: string | null; outcome: string; g: [number, number] } | undefined;
   const add = (c: RunChange, currency: string | null, outcome: string, accounts: number, amount: number): void => {
-    const key = `${currency ?? ''}\u0000${outcome}`;
-    const g = c.groups.get(key);
-    if (g) {
-      g[0] += accounts;
-      g[1] += amount;
-    } else c.groups.set(key, [accounts, amount]);
+    let g = lastGroup && lastGroup.c === c && lastGroup.currency === currency && lastGroup.outcome === outcome ? lastGroup.g : undefined;
+    if (!g) {
+      const key = `${currency ?? ''}\u0000${outcome}`;
+      g = c.groups.get(key);
+      if (!g) c.groups.set(key, (g = [0, 0]));
+      lastGroup = { c, currency, outcome, g };
+    }
+    g[0] += accounts;
+    g[1] += amount;
   };
   for (const r of rows) {
     const c = runChange(r[0]);
-    const old = prior.get(`${r[0]}\u0000${r[1]}`);
+    const old = prior.size ? prior.get(`${r[0]}\u0000${r[1]}`) : undefined;
     if (old) {
       add(c, old.currency, old.outcome, -1, -(old.amount ?? 0));
       c.replaced = true;
