@@ -1,24 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PAGE_SIZE } from '../../domain/eventstore/sqljs/schema.js';
 import { loadSqlJs, SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
+import { removeTempStores, tempStore } from './fixtures/helpers.js';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), 'cardops-edge-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+afterAll(removeTempStores);
 
 describe('store edges', () => {
   it('refuses an empty checkpoint file instead of opening it as a new, empty store', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'store.db');
+    const path = tempStore('cardops-edge-');
     const s = await SqlJsEventStore.open({ path, log: () => {} });
     await s.append('a', [{ eventId: 'e1', type: 'T', data: {}, metadata: { operator: 'x', correlationId: 'c', causationId: 'c', commandId: 'c' } }]);
     await s.close();
@@ -32,8 +22,7 @@ describe('page size', () => {
   const meta = { operator: 'x', correlationId: 'c', causationId: 'c', commandId: 'c' };
 
   it('makes a new store with 16 KiB pages', async () => {
-    const dir = tempDir();
-    const s = await SqlJsEventStore.open({ path: join(dir, 'store.db'), log: () => {} });
+    const s = await SqlJsEventStore.open({ path: tempStore('cardops-page-'), log: () => {} });
     try {
       expect(await s.read((sql) => Number(sql.scalar('PRAGMA page_size')))).toBe(PAGE_SIZE);
       // Not SQLite's default, or the check above could not tell the pragma from no pragma.
@@ -44,8 +33,7 @@ describe('page size', () => {
   });
 
   it('opens a store made with 4 KiB pages as it is, and keeps writing to it', async () => {
-    const dir = tempDir();
-    const path = join(dir, 'store.db');
+    const path = tempStore('cardops-edge-');
     const SQL = await loadSqlJs();
     const old = new SQL.Database();
     old.exec('PRAGMA page_size = 4096; CREATE TABLE made_before (x INTEGER)');
