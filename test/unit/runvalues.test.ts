@@ -50,4 +50,14 @@ describe('runValues', () => {
       { run: 'run-3', id: 'y', n: 2, note: null, at: 'now' },
     ]);
   });
+
+  it('keeps apart statements of one head whose tuples differ, as texts are reused by shape (this follows a test with a constant tuple)', async () => {
+    const sql = await table();
+    const wide: [string, string, number, string | null, string][] = rowsOf(ROWS_PER_STATEMENT + 1, 'w').map(([id, v, note]) => ['run-4', id, v, note, 'at']);
+    runValues(sql, 'INSERT INTO t (run, id, n, note, at)', wide);
+    runValues(sql, 'INSERT INTO t (run, id, at)', wide.map(([run, id]) => [`${run}b`, id, 'later']));
+    expect(sql.scalar("SELECT count(*) FROM t WHERE run = 'run-4' AND at = 'at'")).toBe(ROWS_PER_STATEMENT + 1);
+    expect(sql.all("SELECT n, note FROM t WHERE run = 'run-4b' GROUP BY n, note")).toEqual([{ n: null, note: null }]);
+    expect(sql.scalar("SELECT count(*) FROM t WHERE run = 'run-4b' AND at = 'later'")).toBe(ROWS_PER_STATEMENT + 1);
+  });
 });
