@@ -6,7 +6,7 @@
  * and the whole batch becomes one multi-stream append.
  */
 import { accountDecider, postingEventId } from '../accounts/decider.js';
-import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization } from '../accounts/events.js';
+import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization, type PostingIds, type PostingRecord } from '../accounts/events.js';
 import { authorizationDecider } from '../authorizations/decider.js';
 import { authorizationStreamId, type AuthorizationEvent, type CreditPolicy } from '../authorizations/events.js';
 import { cardDecider } from '../cards/decider.js';
@@ -58,7 +58,7 @@ export function loadAccounts(sql: Sql, ids: readonly string[]): AccountRowForRun
 }
 
 /** Rebuilds the Account decider's state from its projection row. Posting ids: those asked about that were seen. */
-export function accountStateFromRow(r: AccountRowForRun, seenPostings: ReadonlySet<string>): AccountState {
+export function accountStateFromRow(r: AccountRowForRun, seenPostings: PostingIds): AccountState {
   return {
     status: r.status as 'open' | 'frozen' | 'closed',
     accountId: r.account_id,
@@ -198,7 +198,7 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
 }
 
 /** The decider never changes a state's set of posting ids: evolve makes a new one. */
-const NO_POSTINGS: ReadonlySet<string> = new Set<string>();
+const NO_POSTINGS: PostingIds = new Map<string, PostingRecord>();
 
 interface AccountJob {
   readonly runId: string;
