@@ -229,11 +229,11 @@ describe('a posting id names one posting', () => {
 describe('amounts stay exact', () => {
   const max = Number.MAX_SAFE_INTEGER;
   it('refuses a deposit that would take the balance past the largest safe integer', () =>
-    spec.given([opened, deposit('d1', max - 100_000)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd2', amount: 1 })).thenRefuses('AMOUNT_TOO_LARGE', /a deposit of 0\.01 EUR would take account a1 .* beyond 90,071,992,547,409\.91 EUR/));
+    spec.given([opened, deposit('d1', max - 100_000)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd2', amount: 1 })).thenRefuses('AMOUNT_TOO_LARGE', /a deposit of 0\.01 EUR would take account a1 beyond 90,071,992,547,409\.91 EUR/));
   it('takes a deposit up to the largest exact available credit', () =>
     spec.given([opened, deposit('d1', max - 100_001)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd2', amount: 1 })).then([deposit('d2', 1)]));
   it('refuses a charge that would take the balance below minus the largest safe integer (an approved overdraft)', () =>
-    spec.given([opened, charged('ch1', max - 200_000)]).when(charge('ch2', 300_000)).thenRefuses('AMOUNT_TOO_LARGE', /a charge of 3,000\.00 EUR would take account a1 .* beyond -90,071,992,547,409\.91 EUR/));
+    spec.given([opened, charged('ch1', max - 200_000)]).when(charge('ch2', 300_000)).thenRefuses('AMOUNT_TOO_LARGE', /a charge of 3,000\.00 EUR would take account a1 beyond -90,071,992,547,409\.91 EUR/));
   it('refuses a received transfer, a refund and prepaid credit that would pass it', () => {
     const full = [opened, deposit('d1', max - 100_000)];
     spec.given(full).when(cmd({ type: 'ReceiveTransfer', accountId: 'a1', transferId: 't1', fromAccountId: 'a2', amount: 5, currency: 'EUR' })).thenRefuses('AMOUNT_TOO_LARGE');

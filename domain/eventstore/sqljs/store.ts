@@ -356,19 +356,28 @@ export class SqlJsEventStore implements EventStore {
     let position = this.head;
     let lastMeta: unknown;
     let lastMetaJson = '';
-    for (const a of appends) {
-      if (!a.streamId) throw new StoreError('INVALID_APPEND', 'an append needs a stream id');
-      let version = versions.get(a.streamId) ?? 0;
-      // An id already stored, or already earlier in this append (this stream's too), is skipped.
-      // Optimistic: none is (the UNIQUE index says otherwise, and then the append runs again).
-      const fresh = optimistic
-        ? a.events
-        : a.events.filter((e) => {
+    // An id already stored, or already earlier in this append (this stream's too), is skipped.
+    // Optimistic: none is (the UNIQUE index says otherwise, and then the append runs again).
+    const freshOf = optimistic
+      ? appends.map((a) => a.events)
+      : appends.map((a) =>
+          a.events.filter((e) => {
             if (seen.has(e.eventId) || stored0?.has(e.eventId)) return false;
             seen.add(e.eventId);
             return true;
-          });
-      if (fresh.length && !matchesExpected(a.expectedVersion, version)) throw new ConcurrencyError(a.streamId, a.expectedVersion, version);
+          }),
+        );
+    // A stream whose events are all stored already is a retry's, and is not checked, unless the
+    // append writes something elsewhere: then it was decided together with that, and a stream
+    // that moved on since makes the whole append conflict (a transfer's other leg is never
+    // written alone because its first leg happens to be stored already).
+    const writesAny = freshOf.some((f) => f.length > 0);
+    for (let i = 0; i < appends.length; i++) {
+      const a = appends[i]!;
+      const fresh = freshOf[i]!;
+      if (!a.streamId) throw new StoreError('INVALID_APPEND', 'an append needs a stream id');
+      let version = versions.get(a.streamId) ?? 0;
+      if (writesAny && a.events.length && !matchesExpected(a.expectedVersion, version)) throw new ConcurrencyError(a.streamId, a.expectedVersion, version);
       const written: StoredEvent[] = [];
       for (const e of fresh) {
         if (!e.eventId || !e.type) throw new StoreError('INVALID_APPEND', `an event of stream ${a.streamId} has no id or no type`);

@@ -1,0 +1,174 @@
+/**
+ * Money never appears or vanishes, through the real backend (in-memory sql.js store, the demo
+ * operators): a transfer writes both legs or neither, a posting id names one posting, a command
+ * id names one command, and amounts stay safe integers.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Backend, CommandOutcome, Connection } from '../../domain/backend/backend.js';
+import { seedDemo } from '../../domain/backend/bootstrap.js';
+import type { StoredEvent } from '../../domain/eventstore/types.js';
+import { openBackend } from '../../domain/open.js';
+
+let backend: Backend;
+let agent: Connection;
+let supervisor: Connection;
+
+async function as(operatorId: string): Promise<Connection> {
+  const c = backend.connect({ origin: 'test' });
+  const r = await c.call('auth.login', { operatorId, password: 'demo' });
+  expect(r.ok).toBe(true);
+  return c;
+}
+
+type Cmd = { readonly type: string } & Record<string, unknown>;
+const send = (c: Connection, command: Cmd, commandId?: string) => c.call('commands.execute', { command, ...(commandId ? { commandId } : {}) });
+async function ok(c: Connection, command: Cmd, commandId?: string): Promise<CommandOutcome> {
+  const r = await send(c, command, commandId);
+  if (!r.ok) throw new Error(`${command.type} was refused: ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+async function refused(c: Connection, command: Cmd, code: string, commandId?: string): Promise<{ message: string; details?: Record<string, unknown> }> {
+  const before = await backend.store.headPosition();
+  const r = await send(c, command, commandId);
+  if (r.ok) throw new Error(`${command.type} was taken, expected ${code}: ${JSON.stringify(r.value.events)}`);
+  expect(r.error.code, r.error.message).toBe(code);
+  expect(await backend.store.headPosition(), 'a refusal writes nothing').toBe(before);
+  return r.error;
+}
+
+const stream = async (id: string): Promise<readonly StoredEvent[]> => (await backend.store.readStream(id)).events;
+const balance = async (id: string): Promise<number | undefined> => (await backend.store.read((sql) => sql.get<{ balance: number }>('SELECT balance FROM accounts WHERE account_id = ?', [id])))?.balance;
+const types = async (accountId: string): Promise<string[]> => (await stream(`account-${accountId}`)).map((e) => e.type);
+const open = (accountId: string, creditLimit = 100_000, currency = 'EUR') => ok(agent, { type: 'OpenAccount', accountId, holderName: 'Ada Andersen', currency, creditLimit });
+const transfer = (transferId: string, fromAccountId: string, toAccountId: string, amount: number): Cmd => ({ type: 'TransferFunds', transferId, fromAccountId, toAccountId, amount });
+const deposit = (accountId: string, depositId: string, amount: number): Cmd => ({ type: 'PostDeposit', accountId, depositId, amount });
+const charge = (accountId: string, chargeId: string, amount: number): Cmd => ({ type: 'PostCharge', accountId, chargeId, amount, description: `charge ${chargeId}` });
+
+/** Every transfer in the log has both legs, with the same amount and the same two accounts. */
+async function expectEveryTransferWhole(): Promise<void> {
+  const all = (await backend.store.readAll({ after: 0, limit: 100_000, types: ['TransferSent', 'TransferReceived'] })).events;
+  const legs = new Map<string, { sent?: string; received?: string }>();
+  for (const e of all) {
+    const d = e.data as { transferId: string; accountId: string; toAccountId?: string; fromAccountId?: string; amount: number };
+    const leg = legs.get(d.transferId) ?? {};
+    if (e.type === 'TransferSent') leg.sent = `${d.accountId}>${d.toAccountId}:${d.amount}`;
+    else leg.received = `${d.fromAccountId}>${d.accountId}:${d.amount}`;
+    legs.set(d.transferId, leg);
+  }
+  for (const [id, leg] of legs) expect(leg.sent, `transfer ${id}`).toBe(leg.received);
+}
+
+beforeEach(async () => {
+  backend = await openBackend({ log: () => {} });
+  await seedDemo(backend.store, { accounts: 0, seed: 1 });
+  [agent, supervisor] = await Promise.all([as('agent1'), as('super1')]);
+});
+
+afterEach(async () => {
+  await expectEveryTransferWhole();
+  const report = await backend.store.verify();
+  expect(report.differences).toEqual([]);
+  await backend.close();
+});
+
+describe('a transfer writes both legs or neither', () => {
+  beforeEach(async () => {
+    for (const id of ['acc-a', 'acc-b', 'acc-c']) await open(id);
+  });
+
+  it('moves the amount from one account to the other in one append', async () => {
+    const r = await ok(agent, transfer('tr-1', 'acc-a', 'acc-b', 2_000));
+    expect(r.events.map((e) => e.type)).toEqual(['TransferSent', 'TransferReceived']);
+    expect([await balance('acc-a'), await balance('acc-b')]).toEqual([-2_000, 2_000]);
+  });
+
+  it('the same transfer sent again is a no-op on both sides, whatever its command id', async () => {
+    await ok(agent, transfer('tr-1', 'acc-a', 'acc-b', 2_000));
+    expect((await ok(agent, transfer('tr-1', 'acc-a', 'acc-b', 2_000))).events).toEqual([]);
+    expect([await balance('acc-a'), await balance('acc-b')]).toEqual([-2_000, 2_000]);
+  });
+
+  it('refuses a transfer id reused towards another account: no money from nothing', async () => {
+    await ok(agent, transfer('tr-1', 'acc-a', 'acc-b', 2_000));
+    const e = await refused(agent, transfer('tr-1', 'acc-a', 'acc-c', 2_000), 'POSTING_ID_REUSED');
+    expect(e.message).toMatch(/the transfer id tr-1 is already used on account acc-a by a transfer of 20\.00 EUR to account acc-b on \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    expect(await types('acc-c')).toEqual(['AccountOpened']);
+    expect(await balance('acc-c')).toBe(0);
+  });
+
+  it('refuses a transfer id reused with another amount or from another account', async () => {
+    await ok(agent, transfer('tr-1', 'acc-a', 'acc-b', 2_000));
+    await refused(agent, transfer('tr-1', 'acc-a', 'acc-b', 3_000), 'POSTING_ID_REUSED');
+    await refused(agent, transfer('tr-1', 'acc-c', 'acc-b', 2_000), 'POSTING_ID_REUSED');
+    expect(await types('acc-c')).toEqual(['AccountOpened']);
+    expect([await balance('acc-a'), await balance('acc-b'), await balance('acc-c')]).toEqual([-2_000, 2_000, 0]);
+  });
+
+  it('refuses a transfer whose id the destination already used: no money into nothing', async () => {
+    await ok(agent, deposit('acc-b', 'tr-2', 500));
+    const e = await refused(agent, transfer('tr-2', 'acc-a', 'acc-b', 2_000), 'POSTING_ID_REUSED');
+    expect(e.message).toMatch(/account acc-b by a deposit of 5\.00 EUR/);
+    expect(e.details).toMatchObject({ accountId: 'acc-b', postingId: 'tr-2', heldBy: { kind: 'deposit', amount: 500, currency: 'EUR' } });
+    expect(await types('acc-a')).toEqual(['AccountOpened']);
+    expect(await balance('acc-a')).toBe(0);
+  });
+
+  it('refuses a transfer whose id the source already used for a charge', async () => {
+    await ok(supervisor, charge('acc-a', 'tr-3', 700));
+    await refused(agent, transfer('tr-3', 'acc-a', 'acc-b', 700), 'POSTING_ID_REUSED');
+    expect(await types('acc-b')).toEqual(['AccountOpened']);
+  });
+
+  it('parallel requests with one id give one full transfer', async () => {
+    const results = await Promise.all([1, 2, 3, 4].map(() => send(agent, transfer('tr-p', 'acc-a', 'acc-b', 1_000))));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(results.flatMap((r) => (r.ok ? r.value.events.map((e) => e.type) : [])).sort()).toEqual(['TransferReceived', 'TransferSent']);
+    expect([await balance('acc-a'), await balance('acc-b')]).toEqual([-1_000, 1_000]);
+  });
+
+  it('parallel requests with one id towards two accounts: one transfer, the other refused whole', async () => {
+    const [toB, toC] = await Promise.all([send(agent, transfer('tr-q', 'acc-a', 'acc-b', 1_000)), send(supervisor, transfer('tr-q', 'acc-a', 'acc-c', 1_000))]);
+    expect([toB.ok, toC.ok].sort()).toEqual([false, true]);
+    const loser = toB.ok ? toC : toB;
+    expect(loser.ok ? '' : loser.error.code).toBe('POSTING_ID_REUSED');
+    expect((await balance('acc-b'))! + (await balance('acc-c'))!).toBe(1_000);
+    expect(await balance('acc-a')).toBe(-1_000);
+  });
+});
+
+describe('a posting id names one posting', () => {
+  beforeEach(async () => {
+    await open('acc-1');
+  });
+
+  it('refuses a charge whose id an earlier deposit used, naming the deposit (kind, amount, when)', async () => {
+    await ok(agent, deposit('acc-1', 'p-1', 2_500));
+    const e = await refused(supervisor, charge('acc-1', 'p-1', 4_000), 'POSTING_ID_REUSED');
+    expect(e.message).toMatch(/^the charge id p-1 is already used on account acc-1 by a deposit of 25\.00 EUR on \d{4}-\d\d-\d\d \d\d:\d\d UTC: .*needs a new id/);
+    expect(e.details).toMatchObject({ heldBy: { kind: 'deposit', amount: 2_500, currency: 'EUR', at: expect.any(String) } });
+    expect(await balance('acc-1')).toBe(2_500);
+  });
+
+  it('refuses a charge whose id a transfer used', async () => {
+    await open('acc-2');
+    await ok(agent, transfer('p-2', 'acc-2', 'acc-1', 1_000));
+    const e = await refused(supervisor, charge('acc-1', 'p-2', 1_000), 'POSTING_ID_REUSED');
+    expect(e.message).toMatch(/by a transfer of 10\.00 EUR from account acc-2/);
+  });
+
+  it('refuses a deposit repeated with another amount, a charge with another amount', async () => {
+    await ok(agent, deposit('acc-1', 'd-1', 2_500));
+    await refused(agent, deposit('acc-1', 'd-1', 2_600), 'POSTING_ID_REUSED');
+    await ok(supervisor, charge('acc-1', 'c-1', 1_000));
+    await refused(supervisor, charge('acc-1', 'c-1', 1_100), 'POSTING_ID_REUSED');
+    expect(await balance('acc-1')).toBe(1_500);
+  });
+
+  it('the same posting sent again stays a no-op', async () => {
+    await ok(agent, deposit('acc-1', 'd-1', 2_500));
+    expect((await ok(agent, deposit('acc-1', 'd-1', 2_500))).events).toEqual([]);
+    await ok(supervisor, charge('acc-1', 'c-1', 1_000));
+    expect((await ok(supervisor, charge('acc-1', 'c-1', 1_000))).events).toEqual([]);
+    expect(await balance('acc-1')).toBe(1_500);
+  });
+});
