@@ -22,7 +22,7 @@ interface Tracked {
 export class UnitOfWork {
   private readonly streams = new Map<string, Tracked>();
   /** Every decided event, in the order it was decided: that is the order it is stored in. */
-  private readonly pending: { readonly streamId: string; readonly event: NewEvent }[] = [];
+  private readonly pending: { readonly streamId: string; readonly event: NewEvent; readonly fromCommandId: boolean }[] = [];
   private counter = 0;
 
   constructor(
@@ -42,8 +42,23 @@ export class UnitOfWork {
 
   /** Whether this command id was already stored on the stream (a repeat of an acknowledged command). */
   async alreadyDone(streamId: string): Promise<boolean> {
+    return (await this.earlierEventOfCommand(streamId)) !== undefined;
+  }
+
+  /** The first event of the stream that this command id wrote, if any. */
+  async earlierEventOfCommand(streamId: string): Promise<StoredEvent | undefined> {
     const { events } = await this.store.readStream(streamId);
-    return events.some((e) => e.metadata.commandId === this.metadata.commandId);
+    return events.find((e) => e.metadata.commandId === this.metadata.commandId);
+  }
+
+  /** The ids of the decided events that derive from the command id (`<commandId>:<n>`), not from a business key. */
+  commandEventIds(): string[] {
+    return this.pending.filter((p) => p.fromCommandId).map((p) => p.event.eventId);
+  }
+
+  /** Forgets every decided event: the commit then writes nothing. */
+  discard(): void {
+    this.pending.length = 0;
   }
 
   /**
@@ -58,9 +73,10 @@ export class UnitOfWork {
     const metadata = causedBy ? { ...this.metadata, causationId: causedBy } : this.metadata;
     const out: (E & { eventId: string })[] = [];
     for (const e of decision) {
-      const eventId = decider.eventKey?.(e) ?? eventIdFor(this.metadata.commandId, this.counter);
+      const key = decider.eventKey?.(e);
+      const eventId = key ?? eventIdFor(this.metadata.commandId, this.counter);
       this.counter++;
-      this.pending.push({ streamId, event: { eventId, type: e.type, data: e.data, metadata } });
+      this.pending.push({ streamId, event: { eventId, type: e.type, data: e.data, metadata }, fromCommandId: key === undefined });
       tracked.state = tracked.evolve(tracked.state, e);
       out.push({ ...e, eventId });
     }

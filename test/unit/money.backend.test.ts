@@ -172,3 +172,56 @@ describe('a posting id names one posting', () => {
     expect(await balance('acc-1')).toBe(1_500);
   });
 });
+
+describe('a command id names one command', () => {
+  const card = { type: 'IssueCard', cardId: 'card-1', accountId: 'acc-1', holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 };
+  const cardStatus = async () => (await backend.store.read((sql) => sql.get<{ status: string }>('SELECT status FROM cards WHERE card_id = ?', ['card-1'])))?.status;
+
+  beforeEach(async () => {
+    await ok(agent, { type: 'OpenAccount', accountId: 'acc-1', holderName: 'Ada Andersen', currency: 'EUR', creditLimit: 100_000 }, 'cmd-open');
+    await ok(agent, card, 'cmd-issue');
+    await ok(agent, { type: 'ActivateCard', cardId: 'card-1' }, 'cmd-activate');
+  });
+
+  it('refuses a ReportCardLost that reuses the command id of an OpenAccount: the card is not left active silently', async () => {
+    const e = await refused(agent, { type: 'ReportCardLost', cardId: 'card-1' }, 'COMMAND_ID_REUSED', 'cmd-open');
+    expect(e.message).toMatch(/^command id cmd-open was already used by another command \(it wrote AccountOpened on account-acc-1 at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\): a retry must send the same command/);
+    expect(e.details).toMatchObject({ commandId: 'cmd-open', eventType: 'AccountOpened', streamId: 'account-acc-1' });
+    expect(await cardStatus()).toBe('active');
+    // With a command id of its own, it is taken.
+    await ok(agent, { type: 'ReportCardLost', cardId: 'card-1' }, 'cmd-lost');
+    expect(await cardStatus()).toBe('lost');
+  });
+
+  it('refuses another command on the same stream that reuses a command id', async () => {
+    await refused(agent, deposit('acc-1', 'd-1', 500), 'COMMAND_ID_REUSED', 'cmd-open');
+    expect(await balance('acc-1')).toBe(0);
+  });
+
+  it('refuses the same command type with other parameters', async () => {
+    await refused(agent, { type: 'OpenAccount', accountId: 'acc-2', holderName: 'Ben Berg', currency: 'EUR', creditLimit: 100_000 }, 'COMMAND_ID_REUSED', 'cmd-open');
+    await ok(agent, deposit('acc-1', 'd-1', 500), 'cmd-dep');
+    await refused(agent, deposit('acc-1', 'd-2', 500), 'COMMAND_ID_REUSED', 'cmd-dep');
+    expect(await backend.store.read((sql) => sql.get('SELECT 1 AS x FROM accounts WHERE account_id = ?', ['acc-2']))).toBeUndefined();
+    expect(await balance('acc-1')).toBe(500);
+  });
+
+  it('a retried identical command stays a no-op, also one whose events are postings only', async () => {
+    const again = await ok(agent, { type: 'OpenAccount', accountId: 'acc-1', holderName: 'Ada Andersen', currency: 'EUR', creditLimit: 100_000 }, 'cmd-open');
+    expect(again.events).toEqual([]);
+    expect((await ok(agent, card, 'cmd-issue')).events).toEqual([]);
+    await ok(agent, deposit('acc-1', 'd-1', 500), 'cmd-dep');
+    expect((await ok(agent, deposit('acc-1', 'd-1', 500), 'cmd-dep')).events).toEqual([]);
+    await ok(agent, { type: 'ReportCardLost', cardId: 'card-1' }, 'cmd-lost');
+    expect((await ok(agent, { type: 'ReportCardLost', cardId: 'card-1' }, 'cmd-lost')).events).toEqual([]);
+    expect(await balance('acc-1')).toBe(500);
+  });
+
+  it('a transfer retried with its command id is a no-op; the id reused for another transfer is refused', async () => {
+    await open('acc-2');
+    await ok(agent, transfer('tr-1', 'acc-1', 'acc-2', 100), 'cmd-tr');
+    expect((await ok(agent, transfer('tr-1', 'acc-1', 'acc-2', 100), 'cmd-tr')).events).toEqual([]);
+    await refused(agent, transfer('tr-2', 'acc-2', 'acc-1', 100), 'COMMAND_ID_REUSED', 'cmd-tr');
+    expect([await balance('acc-1'), await balance('acc-2')]).toEqual([-100, 100]);
+  });
+});
