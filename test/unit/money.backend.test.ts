@@ -225,3 +225,70 @@ describe('a command id names one command', () => {
     expect([await balance('acc-1'), await balance('acc-2')]).toEqual([-100, 100]);
   });
 });
+
+describe('amounts stay exact', () => {
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const LARGEST = /90,071,992,547,409\.91 EUR/;
+
+  it('refuses a deposit that would take a balance past the largest safe integer, and takes one up to it', async () => {
+    await open('acc-1', 0);
+    await ok(agent, deposit('acc-1', 'd-1', MAX - 10));
+    const e = await refused(agent, deposit('acc-1', 'd-2', 11), 'AMOUNT_TOO_LARGE');
+    expect(e.message).toMatch(/^a deposit of 0\.11 EUR would take account acc-1 beyond 90,071,992,547,409\.91 EUR, the largest amount kept exactly/);
+    expect(e.message).not.toMatch(/e\+|\d\.\d{3,}/);
+    await ok(agent, deposit('acc-1', 'd-3', 10));
+    expect(await balance('acc-1')).toBe(MAX);
+  });
+
+  it('refuses a transfer into an account at the limit: neither leg is written', async () => {
+    await open('acc-a');
+    await open('acc-b', 0);
+    await ok(agent, deposit('acc-b', 'd-1', MAX));
+    await refused(agent, transfer('tr-1', 'acc-a', 'acc-b', 1), 'AMOUNT_TOO_LARGE');
+    expect(await types('acc-a')).toEqual(['AccountOpened']);
+  });
+
+  it('refuses a charge that would take a balance below minus the largest safe integer', async () => {
+    await open('acc-1', MAX);
+    await ok(supervisor, charge('acc-1', 'c-1', MAX));
+    const e = await refused(supervisor, charge('acc-1', 'c-2', 1), 'AMOUNT_TOO_LARGE');
+    expect(e.message).toMatch(/beyond -90,071,992,547,409\.91 EUR/);
+    expect(await balance('acc-1')).toBe(-MAX);
+  });
+
+  it('refuses an order whose line (quantity × unit price) or total passes it, naming the line', async () => {
+    await open('acc-1');
+    const order = (lines: { quantity: number; unitPrice: number }[], total: number): Cmd => ({ type: 'CreateOrder', orderId: 'o-1', accountId: 'acc-1', baseCurrency: 'EUR', lines: lines.map((l) => ({ description: 'item', ...l })), total });
+    const line = await refused(agent, order([{ quantity: 1, unitPrice: 100 }, { quantity: 1_000_000, unitPrice: 10_000_000_000_000 }], MAX), 'AMOUNT_TOO_LARGE');
+    expect(line.message).toMatch(/^line 2 \(1000000 × 100,000,000,000\.00 EUR\) comes to more than 90,071,992,547,409\.91 EUR/);
+    const sum = await refused(agent, order([{ quantity: 1, unitPrice: MAX }, { quantity: 1, unitPrice: 1 }], MAX), 'AMOUNT_TOO_LARGE');
+    expect(sum.message).toMatch(/^the lines add up to more than 90,071,992,547,409\.91 EUR/);
+  });
+
+  it("refuses an order payment whose conversion, or the order's payments together, pass it", async () => {
+    await open('acc-1');
+    await ok(agent, { type: 'CreateOrder', orderId: 'o-1', accountId: 'acc-1', baseCurrency: 'EUR', lines: [{ description: 'item', quantity: 1, unitPrice: MAX }], total: MAX });
+    const fx = await refused(agent, { type: 'AddOrderPayment', orderId: 'o-1', paymentId: 'p-1', method: 'cash', amount: MAX, currency: 'USD', fxRate: '2' }, 'AMOUNT_TOO_LARGE');
+    expect(fx.message).toMatch(LARGEST);
+    await ok(agent, { type: 'AddOrderPayment', orderId: 'o-1', paymentId: 'p-2', method: 'cash', amount: MAX - 1, currency: 'EUR' });
+    const both = await refused(agent, { type: 'AddOrderPayment', orderId: 'o-1', paymentId: 'p-3', method: 'card', amount: MAX, currency: 'EUR' }, 'AMOUNT_TOO_LARGE');
+    expect(both.message).toMatch(/^the payments of order o-1 would add up to more than 90,071,992,547,409\.91 EUR/);
+  });
+
+  it('refuses an invoice whose lines add up past it, saying the limit in money', async () => {
+    await open('acc-1');
+    await ok(agent, { type: 'RegisterContact', contactId: 'c-1', name: 'Ada Andersen', email: 'ada@example.com', accountId: 'acc-1' });
+    const e = await refused(agent, { type: 'CreateInvoice', invoiceId: 'i-1', contactId: 'c-1', currency: 'EUR', dueDate: '2030-12-31', lines: [{ description: 'x', quantity: 2, unitAmount: MAX }] }, 'AMOUNT_TOO_LARGE');
+    expect(e.message).toMatch(/^the invoice adds up to more than 90,071,992,547,409\.91 EUR/);
+  });
+
+  it('refuses to plan a charge run whose total would pass it', async () => {
+    for (const id of ['acc-1', 'acc-2']) {
+      await open(id);
+      await ok(agent, { type: 'IssueCard', cardId: `card-${id}`, accountId: id, holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
+      await ok(agent, { type: 'ActivateCard', cardId: `card-${id}` });
+    }
+    const e = await refused(supervisor, { type: 'PlanChargeRun', runId: 'run-1', period: '2026-11', fees: { feeKind: 'monthly_fee', default: MAX } }, 'AMOUNT_TOO_LARGE');
+    expect(e.message).toMatch(/^the run would charge 2 accounts in EUR more than 90,071,992,547,409\.91 EUR in all/);
+  });
+});
