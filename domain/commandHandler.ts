@@ -9,7 +9,7 @@
  */
 import { isRefusal, refuse, type Decider, type DomainEvent, type Refusal } from './decider.js';
 import type { EventMetadata, EventStore, StoredEvent } from './eventstore/types.js';
-import { runUnitOfWork, type UnitOfWork } from './unitOfWork.js';
+import { eventIdFor, runUnitOfWork, type UnitOfWork } from './unitOfWork.js';
 
 export interface CommandContext {
   readonly metadata: EventMetadata;
@@ -20,6 +20,9 @@ export interface CommandContext {
 export type Handled = { readonly ok: true; readonly events: readonly StoredEvent[] } | { readonly ok: false; readonly refusal: Refusal };
 
 export { eventIdFor } from './unitOfWork.js';
+
+/** How many of the ids `<commandId>:0…` a command looks up at least, to find an earlier command with its id. */
+const PROBE_IDS = 8;
 
 /** A command id that an earlier, different command used: refused, naming what that command wrote. */
 function commandIdReused(commandId: string, earlier: StoredEvent): Refusal {
@@ -36,8 +39,10 @@ function commandIdReused(commandId: string, earlier: StoredEvent): Refusal {
  * A command sent through the backend carries its fingerprint (type and parameters): the same
  * command id with the same fingerprint is a retry and changes nothing; with another one it is a
  * different command reusing the id, refused with COMMAND_ID_REUSED. The earlier command is found
- * on the primary stream, or, for one that wrote elsewhere, by the ids `<commandId>:<n>` this
- * command would write (an event id names one event in the whole store).
+ * on the primary stream, or, for one that wrote elsewhere, by the ids `<commandId>:<n>` (an event
+ * id names one event in the whole store): those this command would write, and at least the first
+ * PROBE_IDS. An earlier command whose events all carry business keys (postings) and that wrote
+ * only on other streams than this one's primary is not found that way.
  */
 export async function handleWork(store: EventStore, primaryStream: string, ctx: CommandContext, work: (uow: UnitOfWork) => Promise<Refusal | void>): Promise<Handled> {
   let repeat = false;
@@ -57,7 +62,10 @@ export async function handleWork(store: EventStore, primaryStream: string, ctx: 
       }
       const refusal = await work(uow);
       if (refusal || fingerprint === undefined) return refusal;
-      const taken = await store.readEvents(uow.commandEventIds());
+      // The ids `<commandId>:<n>` this command would write, and at least the first few that any
+      // command writes: an earlier command with this id that wrote elsewhere is found by them.
+      const probe = Array.from({ length: Math.max(uow.decidedCount, PROBE_IDS) }, (_, n) => eventIdFor(ctx.metadata.commandId, n));
+      const taken = await store.readEvents(probe);
       if (!taken.length) return;
       const other = taken.find((e) => e.metadata.commandFingerprint !== fingerprint);
       if (other) return commandIdReused(ctx.metadata.commandId, other);

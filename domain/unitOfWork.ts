@@ -22,7 +22,7 @@ interface Tracked {
 export class UnitOfWork {
   private readonly streams = new Map<string, Tracked>();
   /** Every decided event, in the order it was decided: that is the order it is stored in. */
-  private readonly pending: { readonly streamId: string; readonly event: NewEvent; readonly fromCommandId: boolean }[] = [];
+  private readonly pending: { readonly streamId: string; readonly event: NewEvent }[] = [];
   private counter = 0;
 
   constructor(
@@ -51,9 +51,9 @@ export class UnitOfWork {
     return events.find((e) => e.metadata.commandId === this.metadata.commandId);
   }
 
-  /** The ids of the decided events that derive from the command id (`<commandId>:<n>`), not from a business key. */
-  commandEventIds(): string[] {
-    return this.pending.filter((p) => p.fromCommandId).map((p) => p.event.eventId);
+  /** How many events this unit has decided (each takes a number `<n>`, also those named by a business key). */
+  get decidedCount(): number {
+    return this.counter;
   }
 
   /** Forgets every decided event: the commit then writes nothing. */
@@ -73,10 +73,9 @@ export class UnitOfWork {
     const metadata = causedBy ? { ...this.metadata, causationId: causedBy } : this.metadata;
     const out: (E & { eventId: string })[] = [];
     for (const e of decision) {
-      const key = decider.eventKey?.(e);
-      const eventId = key ?? eventIdFor(this.metadata.commandId, this.counter);
+      const eventId = decider.eventKey?.(e) ?? eventIdFor(this.metadata.commandId, this.counter);
       this.counter++;
-      this.pending.push({ streamId, event: { eventId, type: e.type, data: e.data, metadata }, fromCommandId: key === undefined });
+      this.pending.push({ streamId, event: { eventId, type: e.type, data: e.data, metadata } });
       tracked.state = tracked.evolve(tracked.state, e);
       out.push({ ...e, eventId });
     }

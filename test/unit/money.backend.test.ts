@@ -173,6 +173,35 @@ describe('a posting id names one posting', () => {
   });
 });
 
+describe("a charge run and the posting ids of its fee", () => {
+  const fees = { feeKind: 'monthly_fee', default: 500 };
+  const FEE_ID = 'FEE-2026-11-monthly_fee';
+  async function run(runId: string): Promise<Record<string, string>> {
+    const super2 = await as('super2');
+    await ok(supervisor, { type: 'PlanChargeRun', runId, period: '2026-11', fees });
+    await ok(super2, { type: 'ApproveChargeRun', runId });
+    await ok(supervisor, { type: 'StartChargeRun', runId });
+    const waited = await supervisor.call('chargeRuns.wait', { runId });
+    expect(waited.ok && waited.value.status).toBe('completed');
+    const outcomes = await supervisor.call('chargeRuns.outcomes', { runId });
+    if (!outcomes.ok) throw new Error(outcomes.error.message);
+    return Object.fromEntries(outcomes.value.rows.map((r) => [r.accountId, r.reason ? `${r.outcome}:${r.reason}` : r.outcome]));
+  }
+
+  it('a second run skips the accounts the first charged; the fee sent again as a charge is a no-op, with another amount refused', async () => {
+    for (const id of ['acc-1', 'acc-2']) {
+      await open(id);
+      await ok(agent, { type: 'IssueCard', cardId: `card-${id}`, accountId: id, holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
+      await ok(agent, { type: 'ActivateCard', cardId: `card-${id}` });
+    }
+    expect(await run('run-1')).toEqual({ 'acc-1': 'charged', 'acc-2': 'charged' });
+    expect((await ok(supervisor, { type: 'PostCharge', accountId: 'acc-1', chargeId: FEE_ID, amount: 500, description: 'the fee again' })).events).toEqual([]);
+    await refused(supervisor, { type: 'PostCharge', accountId: 'acc-1', chargeId: FEE_ID, amount: 700, description: 'another fee' }, 'POSTING_ID_REUSED');
+    expect(await run('run-2')).toEqual({ 'acc-1': 'skipped:already_charged', 'acc-2': 'skipped:already_charged' });
+    expect([await balance('acc-1'), await balance('acc-2')]).toEqual([-500, -500]);
+  });
+});
+
 describe('a command id names one command', () => {
   const card = { type: 'IssueCard', cardId: 'card-1', accountId: 'acc-1', holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 };
   const cardStatus = async () => (await backend.store.read((sql) => sql.get<{ status: string }>('SELECT status FROM cards WHERE card_id = ?', ['card-1'])))?.status;
@@ -195,6 +224,12 @@ describe('a command id names one command', () => {
 
   it('refuses another command on the same stream that reuses a command id', async () => {
     await refused(agent, deposit('acc-1', 'd-1', 500), 'COMMAND_ID_REUSED', 'cmd-open');
+    expect(await balance('acc-1')).toBe(0);
+  });
+
+  it('refuses a posting that reuses the command id of a command on another stream', async () => {
+    const e = await refused(agent, deposit('acc-1', 'd-1', 500), 'COMMAND_ID_REUSED', 'cmd-issue');
+    expect(e.details).toMatchObject({ eventType: 'CardIssued', streamId: 'card-card-1' });
     expect(await balance('acc-1')).toBe(0);
   });
 
