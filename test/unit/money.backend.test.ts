@@ -64,10 +64,16 @@ beforeEach(async () => {
   [agent, supervisor] = await Promise.all([as('agent1'), as('super1')]);
 });
 
+/** Set by a test that writes a damaged log on purpose (a one-legged transfer of an older version). */
+let damaged = false;
+
 afterEach(async () => {
-  await expectEveryTransferWhole();
-  const report = await backend.store.verify();
-  expect(report.differences).toEqual([]);
+  if (!damaged) {
+    await expectEveryTransferWhole();
+    const report = await backend.store.verify();
+    expect(report.differences).toEqual([]);
+  }
+  damaged = false;
   await backend.close();
 });
 
@@ -116,6 +122,15 @@ describe('a transfer writes both legs or neither', () => {
   it('refuses a transfer whose id the source already used for a charge', async () => {
     await ok(supervisor, charge('acc-a', 'tr-3', 700));
     await refused(agent, transfer('tr-3', 'acc-a', 'acc-b', 700), 'POSTING_ID_REUSED');
+    expect(await types('acc-b')).toEqual(['AccountOpened']);
+  });
+
+  it('does not complete a one-legged transfer (left by an older version) by a repeat: refused, nothing written', async () => {
+    damaged = true;
+    const meta = { operator: 'agent1', commandId: 'old-1', correlationId: 'old-1', causationId: 'old-1' };
+    await backend.store.append('account-acc-a', [{ eventId: 'posting:acc-a:tr-old', type: 'TransferSent', data: { accountId: 'acc-a', transferId: 'tr-old', toAccountId: 'acc-b', amount: 900, currency: 'EUR' }, metadata: meta }]);
+    const e = await refused(agent, transfer('tr-old', 'acc-a', 'acc-b', 900), 'TRANSFER_ONE_LEGGED');
+    expect(e.message).toMatch(/^transfer tr-old is recorded on account acc-a but not on account acc-b: a transfer writes both legs or neither/);
     expect(await types('acc-b')).toEqual(['AccountOpened']);
   });
 
