@@ -177,13 +177,15 @@ describe('heavy reads', () => {
     // Answered while the verify is still replaying: a read, a write, and the refusals.
     const list = await agent.call('accounts.list', { limit: 5 });
     expect(list).toMatchObject({ ok: true });
+    expect(verifyDone, 'the read was answered while the verify still ran').toBe(false);
+    const progressAtRead = progressSeen;
     await ok(agent, { type: 'OpenAccount', accountId: 'acc-during', holderName: 'Dana During', currency: 'EUR', creditLimit: 0 });
     expect(await other.call('system.verify', {})).toMatchObject({ ok: false, error: { code: 'STORE_BUSY', message: expect.stringMatching(/a verify is running/) } });
     expect(await other.call('system.rebuild', {})).toMatchObject({ ok: false, error: { code: 'STORE_BUSY' } });
     expect(verifyDone).toBe(false);
-    const progressBefore = progressSeen;
     const r = await verify;
-    expect(progressSeen).toBeGreaterThan(progressBefore);
+    // The verify went on (more slices) after the read was answered.
+    expect(progressSeen).toBeGreaterThan(progressAtRead);
     // The write that came in meanwhile is no difference: each table is compared once the replay caught up.
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.differences).toEqual([]);
@@ -191,5 +193,32 @@ describe('heavy reads', () => {
     expect(r.value.ok).toBe(true);
     // Once it has finished, the next one runs.
     expect(await other.call('system.verify', {})).toMatchObject({ ok: true, value: { ok: true } });
+  });
+
+  it('a rebuild runs in slices too: calls are answered meanwhile, a write meanwhile is in what it rebuilt, and a verify meanwhile gets STORE_BUSY', async () => {
+    await backend.close();
+    backend = await openBackend({ log: () => {} });
+    await seedDemo(backend.store, { accounts: 2000, seed: 3 });
+    const admin = await as('admin');
+    const other = await as('admin');
+    const agent = await as('agent1');
+    // Damage a projection row, for the rebuild to mend.
+    await backend.store.read((sql) => sql.run('UPDATE accounts SET balance = balance + 1 WHERE account_id = (SELECT min(account_id) FROM accounts)'));
+    let rebuildDone = false;
+    let firstProgress!: () => void;
+    const started = new Promise<void>((r) => (firstProgress = r));
+    admin.onPush((p) => p.topic === 'progress' && p.payload.task === 'rebuild' && firstProgress());
+    const rebuild = admin.call('system.rebuild', {}).then((r) => {
+      rebuildDone = true;
+      return r;
+    });
+    await started;
+    expect(await agent.call('accounts.list', { limit: 5 })).toMatchObject({ ok: true });
+    expect(rebuildDone, 'the read was answered while the rebuild still ran').toBe(false);
+    await ok(agent, { type: 'OpenAccount', accountId: 'acc-during', holderName: 'Dana During', currency: 'EUR', creditLimit: 0 });
+    expect(await other.call('system.verify', {})).toMatchObject({ ok: false, error: { code: 'STORE_BUSY', message: expect.stringMatching(/a rebuild is running/) } });
+    expect(await rebuild).toMatchObject({ ok: true });
+    expect(await agent.call('accounts.summary', { accountId: 'acc-during' })).toMatchObject({ ok: true });
+    expect(await other.call('system.verify', {})).toMatchObject({ ok: true, value: { ok: true, differences: [] } });
   });
 });
