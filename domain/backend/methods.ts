@@ -450,8 +450,10 @@ export const methods = {
       }
     },
   }),
+  /** Counts every event and stream (scans of the whole log's indexes): admins only, and the CLI's read-only `cardops stats`. */
   'system.stats': method({
-    access: 'read',
+    access: ['admin'],
+    readOnly: true,
     params: z.strictObject({}),
     run: async (ctx): Promise<Result<StoreStats>> => done(ctx.store.stats()),
   }),

@@ -117,13 +117,15 @@ describe('system.verify checks the ledger', () => {
 });
 
 describe('heavy reads', () => {
-  it('are for admins: system.verify and events.list are refused to agents and supervisors', async () => {
+  it('are for admins: system.verify, system.rebuild, system.stats and events.list are refused to agents and supervisors', async () => {
     for (const who of ['agent1', 'super1']) {
       const c = await as(who);
       expect(await c.call('system.verify', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       expect(await c.call('events.list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       expect(await c.call('system.rebuild', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await c.call('system.stats', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
+    expect(await (await as('admin')).call('system.stats', {})).toMatchObject({ ok: true });
     expect(await (await as('admin')).call('events.list', { limit: 5 })).toMatchObject({ ok: true });
   });
 
