@@ -144,7 +144,7 @@ export class SqlJsEventStore implements EventStore {
     let lock: StoreLock | undefined;
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
-      lock = acquireLock(path);
+      lock = await acquireLock(path);
     }
     try {
       const db = path ? loadCheckpoint(SQL, path) : new SQL.Database();
