@@ -28,7 +28,7 @@
  * left by an older version or a crash never blocks opening.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { StoreError } from '../types.js';
@@ -40,6 +40,7 @@ export interface StoreLock {
 /** How long a process that accepted a connection on the lock socket has to say it is CardOps. */
 const HELLO_TIMEOUT_MS = 3000;
 const APP = 'cardops';
+const TOUCH_EVERY_MS = 60 * 60 * 1000;
 
 interface Hello {
   readonly app: typeof APP;
@@ -265,7 +266,19 @@ async function acquireSocket(dbPath: string, real: string): Promise<StoreLock> {
       for (const g of generations(dir)) if (g < next) unlinkQuietly(gen(g));
       unlinkQuietly(mine);
       writePidFile(dbPath);
-      return release(server, dbPath);
+      // Cleaners of /tmp remove what was not touched for days: keep the lock looking fresh.
+      const touch = setInterval(() => {
+        const now = new Date();
+        for (const p of [dir, gen(next)]) {
+          try {
+            utimesSync(p, now, now);
+          } catch {
+            /* best effort */
+          }
+        }
+      }, TOUCH_EVERY_MS);
+      touch.unref();
+      return release(server, dbPath, () => clearInterval(touch));
     }
     throw new StoreError('STORE_LOCKED', `could not lock the store ${dbPath}: other processes keep taking and releasing it; try again`, { dbPath, socket: dir });
   } catch (e) {
