@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../domain/open.js';
 import { SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
 import { StoreError } from '../../domain/eventstore/types.js';
-import { allEvents, ev, ROOT, removeTempStores, tempStore } from './fixtures/helpers.js';
+import { allEvents, ev, ROOT, removeTempStores, spawnFixture, tempStore } from './fixtures/helpers.js';
 import type { RaceCommand, RaceReport } from './fixtures/open-race.js';
 
 afterAll(removeTempStores);
@@ -145,6 +145,22 @@ describe('one owner, always', () => {
     expect((await openFails(path)).code).toBe('STORE_LOCKED');
     await store.close();
     const again = await openStore({ path, ...quiet });
+    await again.close();
+  });
+
+  it('an owner too busy to answer on its lock socket is not taken over: STORE_LOCKED naming its pid', async () => {
+    const path = tempStore('cardops-lock-');
+    const child = spawnFixture('busy-owner.ts', [path, '20000']);
+    try {
+      await child.waitForLine('ready ');
+      const err = await openFails(path);
+      expect(err.code).toBe('STORE_LOCKED');
+      expect(err.message).toContain(`store in use by process ${child.pid}`);
+      expect(err.message).toContain('busy');
+    } finally {
+      await child.kill();
+    }
+    const again = await SqlJsEventStore.open({ path, ...quiet });
     await again.close();
   });
 

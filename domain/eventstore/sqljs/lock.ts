@@ -68,7 +68,7 @@ export function lockSocketDir(dbPath: string): string {
   return join('/tmp', `cardops-${storeHash(realStorePath(dbPath))}`);
 }
 
-type Probe = { readonly kind: 'cardops'; readonly pid: number } | { readonly kind: 'dead' } | { readonly kind: 'gone' } | { readonly kind: 'foreign'; readonly why: string };
+type Probe = { readonly kind: 'cardops'; readonly pid: number } | { readonly kind: 'dead' } | { readonly kind: 'gone' } | { readonly kind: 'foreign'; readonly why: string; readonly silent?: true };
 
 /** Connects to a lock socket and reads the owner's hello. */
 function probe(path: string, real: string): Promise<Probe> {
@@ -83,7 +83,7 @@ function probe(path: string, real: string): Promise<Probe> {
       sock.destroy();
       resolve(p);
     };
-    const timer = setTimeout(() => done({ kind: 'foreign', why: `it accepted a connection but did not answer as CardOps within ${HELLO_TIMEOUT_MS / 1000} s` }), HELLO_TIMEOUT_MS);
+    const timer = setTimeout(() => done({ kind: 'foreign', why: `it accepted a connection but did not answer as CardOps within ${HELLO_TIMEOUT_MS / 1000} s`, silent: true }), HELLO_TIMEOUT_MS);
     sock.setEncoding('utf8');
     sock.on('data', (chunk: string) => {
       text += chunk;
@@ -91,7 +91,7 @@ function probe(path: string, real: string): Promise<Probe> {
       if (nl < 0 && text.length < 4096) return;
       const hello = parseHello(text.slice(0, nl < 0 ? undefined : nl));
       if (!hello) done({ kind: 'foreign', why: 'it answered, but not as CardOps' });
-      else if (hello.store !== real) done({ kind: 'foreign', why: `it is a CardOps process (pid ${hello.pid}) that holds another store, ${hello.store}` });
+      else if (process.platform === 'win32' ? hello.store.toLowerCase() !== real.toLowerCase() : hello.store !== real) done({ kind: 'foreign', why: `it is a CardOps process (pid ${hello.pid}) that holds another store, ${hello.store}` });
       else done({ kind: 'cardops', pid: hello.pid });
     });
     sock.on('end', () => done({ kind: 'foreign', why: 'it closed the connection without answering as CardOps' }));
@@ -140,7 +140,30 @@ function lockedBy(pid: number, dbPath: string, socket: string): StoreError {
   return new StoreError('STORE_LOCKED', `store in use by process ${pid} (${dbPath}); close that CardOps first, or wait for it to finish`, { pid, dbPath, socket });
 }
 
-function heldByStranger(dbPath: string, socket: string, why: string): StoreError {
+/** The pid in the store's pid file, if that process is alive (for a message only: a pid may have been reused). */
+function pidFileOwner(dbPath: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(`${dbPath}.lock`, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined;
+  }
+}
+
+function heldByStranger(dbPath: string, socket: string, p: Extract<Probe, { kind: 'foreign' }>): StoreError {
+  const why = p.why;
+  // Most likely a CardOps that is busy (opening a large store, say): say who, from its pid file.
+  const pid = p.silent ? pidFileOwner(dbPath) : undefined;
+  if (pid !== undefined && pid !== process.pid) {
+    return new StoreError('STORE_LOCKED', `store in use by process ${pid} (${dbPath}), which is busy: its lock socket ${socket} did not answer within ${HELLO_TIMEOUT_MS / 1000} s; wait for it to finish, or close that CardOps first`, { pid, dbPath, socket });
+  }
   return new StoreError(
     'STORE_LOCKED',
     `the store ${dbPath} is locked: its lock socket ${socket} is held by a process that is not this store's CardOps (${why}). ` +
@@ -177,7 +200,13 @@ function removePidFile(dbPath: string): void {
 /** Takes the store's lock or throws STORE_LOCKED saying who holds it and what to do. */
 export async function acquireLock(dbPath: string): Promise<StoreLock> {
   const real = realStorePath(dbPath);
-  return process.platform === 'win32' ? acquirePipe(dbPath, real) : acquireSocket(dbPath, real);
+  try {
+    return await (process.platform === 'win32' ? acquirePipe(dbPath, real) : acquireSocket(dbPath, real));
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    const err = e as NodeJS.ErrnoException;
+    throw new StoreError('STORE_UNAVAILABLE', `could not lock the store ${dbPath}: making its lock socket failed (${err.code ?? err.message}${err.path ? `, ${err.path}` : ''}); check that ${process.platform === 'win32' ? 'named pipes can be made' : 'the folder /tmp can be written to'}, then open it again; nothing was changed`, { dbPath, cause: err.code ?? err.message });
+  }
 }
 
 async function acquirePipe(dbPath: string, real: string): Promise<StoreLock> {
@@ -190,7 +219,7 @@ async function acquirePipe(dbPath: string, real: string): Promise<StoreLock> {
       if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
       const p = await probe(pipe, real);
       if (p.kind === 'cardops') throw lockedBy(p.pid, dbPath, pipe);
-      if (p.kind === 'foreign') throw heldByStranger(dbPath, pipe, p.why);
+      if (p.kind === 'foreign') throw heldByStranger(dbPath, pipe, p);
       continue; // closed meanwhile: try again
     }
     server.unref();
@@ -252,7 +281,7 @@ async function acquireSocket(dbPath: string, real: string): Promise<StoreLock> {
         const p = await probe(gen(top), real);
         if (p.kind === 'gone') continue;
         if (p.kind === 'cardops') throw lockedBy(p.pid, dbPath, gen(top));
-        if (p.kind === 'foreign') throw heldByStranger(dbPath, gen(top), p.why);
+        if (p.kind === 'foreign') throw heldByStranger(dbPath, gen(top), p);
         next = top + 1; // dead: its owner is gone
       }
       try {
