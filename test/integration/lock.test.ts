@@ -5,11 +5,12 @@
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../domain/open.js';
+import { lockSocketDir } from '../../domain/eventstore/sqljs/lock.js';
 import { SqlJsEventStore } from '../../domain/eventstore/sqljs/store.js';
 import { StoreError } from '../../domain/eventstore/types.js';
 import { allEvents, ev, ROOT, removeTempStores, spawnFixture, tempStore } from './fixtures/helpers.js';
@@ -146,6 +147,7 @@ describe('one owner, always', () => {
     await store.close();
     const again = await openStore({ path, ...quiet });
     await again.close();
+    rmSync(lockSocketDir(path), { recursive: true, force: true });
   });
 
   it('an owner too busy to answer on its lock socket is not taken over: STORE_LOCKED naming its pid', async () => {
