@@ -16,7 +16,7 @@ import { registerChargeRunCommand } from './chargerun.js';
 import { registerReportCommand } from './report.js';
 import { registerPlansCommand } from './plans.js';
 import { registerOutboxCommand } from './outbox.js';
-import { CliError, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
+import { CliError, closeStore, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
 
 interface Common {
   db?: string;
@@ -48,7 +48,7 @@ async function withBackend<T>(path: string, fn: (b: Awaited<ReturnType<typeof op
   try {
     return await fn(backend);
   } finally {
-    await backend.close();
+    await closeStore(() => backend.close());
   }
 }
 

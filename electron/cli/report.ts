@@ -14,7 +14,7 @@ import { reconciliationHtml, REPORT_FORMATS, ReportError, writeReconciliation, t
 import { formatMoney } from '../../domain/shared/money.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { htmlToPdf, PdfError } from '../web/pdf.js';
-import { CliError, EXIT, printJson, printPairs, progressBar, readPassword } from './io.js';
+import { CliError, closeStore, EXIT, printJson, printPairs, progressBar, readPassword } from './io.js';
 
 interface Options {
   db?: string;
@@ -117,7 +117,7 @@ export function registerReportCommand(program: Command): void {
         if (e instanceof PdfError) throw new CliError(EXIT.failure, { code: e.code, message: e.message });
         throw e;
       } finally {
-        await backend.close();
+        await closeStore(() => backend.close());
       }
     });
 }

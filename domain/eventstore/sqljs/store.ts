@@ -150,7 +150,7 @@ export class SqlJsEventStore implements EventStore {
     let lock: StoreLock | undefined;
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
-      lock = acquireLock(path);
+      lock = await acquireLock(path);
     }
     try {
       const db = path ? loadCheckpoint(SQL, path) : new SQL.Database();
@@ -1009,12 +1009,20 @@ export class SqlJsEventStore implements EventStore {
     };
   }
 
-  /** Takes a last checkpoint, closes the journal and releases the lock. */
+  /**
+   * Takes a last checkpoint, closes the journal and releases the lock. When the checkpoint
+   * fails, the store is closed and its lock released all the same, and close rejects with a
+   * STORE_UNAVAILABLE that says so (`details.finalCheckpointFailed`): every acknowledged write
+   * is in the journal, which the next open replays.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.idleTimer);
     try {
       if (!this.broken) await this.checkpoint();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new StoreError('STORE_UNAVAILABLE', `the final checkpoint of ${this.opts.path ?? 'the store'} failed (${why}); nothing acknowledged is lost: every acknowledged write is in the journal beside it, and the next open replays it`, { finalCheckpointFailed: true, path: this.opts.path ?? null });
     } finally {
       this.closed = true;
       this.listeners.clear();
