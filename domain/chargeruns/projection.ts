@@ -275,13 +275,17 @@ function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<
 }
 
 /**
- * Events a run wrote carry the run id as correlation id; a plain command's correlation id is its
- * own id. (A function of its own, not a closure made per event: at a million events a closure
- * each is measurable, and more so under tsx, which names every one.)
+ * Events a run's batch wrote carry the run id as correlation id and the batch's id
+ * (`<run>:batch:<n>`) as command id; a plain command's correlation id is its own id, or one its
+ * client chose (which may name a run: such an event is still not the run's own, so a decision
+ * sent with a run's id as correlation id is a later decision like any other). (A function of its
+ * own, not a closure made per event: at a million events a closure each is measurable, and more
+ * so under tsx, which names every one; no string is made per event either.)
  */
 function fromRun(stored: StoredEvent, isRun: (runId: string) => boolean): boolean {
   const runId = stored.metadata.correlationId;
-  return runId !== stored.metadata.commandId && isRun(runId);
+  const commandId = stored.metadata.commandId;
+  return commandId.length > runId.length && commandId.startsWith(runId) && commandId.startsWith(':batch:', runId.length) && isRun(runId);
 }
 
 /**
@@ -401,12 +405,6 @@ export const chargeRunsProjection: Projection = {
   applyMany: (events, sql) => applyEvents(events, sql),
 };
 
-/** An event of a run's own batch (not merely one that names the run as its correlation id). */
-function fromBatch(stored: StoredEvent, isRun: (runId: string) => boolean): boolean {
-  const runId = stored.metadata.correlationId;
-  return stored.metadata.commandId.startsWith(`${runId}:batch:`) && isRun(runId);
-}
-
 /**
  * A run's authorisation in review decided later (by a supervisor, outside the run): the run's
  * outcome row of that account moves to approved (with the charge's amount and position) or
@@ -475,7 +473,7 @@ function applyEvents(events: readonly StoredEvent[], sql: Sql): void {
     const kind = TOUCH_KIND[e.type];
     if (kind) {
       // Kept only while a run is approved, and not for a run's own batch (its accounts are done).
-      if ((open ??= sql.scalar(OPEN_RUNS) !== undefined) && !fromBatch(e, isRun)) touches.add(kind, kind === 'account' ? (e.data as { accountId: string }).accountId : (e.data as { cardId: string }).cardId, e.position);
+      if ((open ??= sql.scalar(OPEN_RUNS) !== undefined) && !fromRun(e, isRun)) touches.add(kind, kind === 'account' ? (e.data as { accountId: string }).accountId : (e.data as { cardId: string }).cardId, e.position);
       continue;
     }
     const row = outcomeOf(e, isRun);

@@ -184,6 +184,26 @@ describe('a charge run follows the later decisions of the authorisations it queu
     expect(r.controlTotals.maxPosition).toBeGreaterThanOrEqual(log.at.get('B')!);
     await verified(w);
   });
+
+  it('a decision sent with the run’s id as its correlation id moves the run the same way, and nothing else can pass for the run', async () => {
+    const w = await world();
+    await ok(w.admin, { type: 'UpdateSettings', changes: { creditPolicy: { autoApproveMaxOverdraft: 0, autoDenyOverOverdraft: 10_000_000 } } });
+    await account(w, 'B', 1_000);
+    await ok(w.super1, { type: 'PlanChargeRun', runId: 'r1', period: PERIOD, fees: FEES });
+    await ok(w.super2, { type: 'ApproveChargeRun', runId: 'r1' });
+    await startAndWait(w, 'r1');
+    const r = await w.super1.call('commands.execute', { command: { type: 'DecideCreditAuthorization', authorizationId: `B-${CHARGE}`, decision: 'approve' }, correlationId: 'r1' });
+    expect(r.ok).toBe(true);
+    // A charge of another account sent with the run's id as correlation id is not the run's.
+    await account(w, 'X', 100_000);
+    const other = await w.super1.call('commands.execute', { command: { type: 'PostCharge', accountId: 'X', chargeId: 'hotel', amount: 700, description: 'hotel' }, correlationId: 'r1' });
+    expect(other.ok).toBe(true);
+    const got = await run(w, 'r1');
+    expect(got.counts).toMatchObject({ auth_approved: 1, auth_review: 0 });
+    expect(got.totals).toEqual({ EUR: 1500 });
+    expect([...(await outcomes(w, 'r1')).keys()]).toEqual(['B']);
+    await verified(w);
+  });
 });
 
 describe('the approved run is the run that executes', () => {
