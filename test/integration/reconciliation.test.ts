@@ -221,7 +221,7 @@ describe('CSV safety', () => {
 
   it('the print view escapes every value', () => {
     const html = summaryHtml(
-      { runId: '<script>x</script>', period: '2026-11', feeKind: 'a&b', status: 'completed', plannedBy: '"p"', plannedAt: '2026-11-01T00:00:00Z', approvedBy: "o'q", approvedAt: null, startedAt: null, finishedAt: null, batches: 0, counts: {}, totals: {}, preview: { accounts: 0, eligible: 0, totals: {}, eligibleByCurrency: {}, exclusions: {} }, fees: { feeKind: 'a&b', perCurrency: {} }, firstPosition: null, lastPosition: null },
+      { runId: '<script>x</script>', period: '2026-11', feeKind: 'a&b', status: 'completed', plannedBy: '"p"', plannedAt: '2026-11-01T00:00:00Z', approvedBy: "o'q", approvedAt: null, startedAt: null, finishedAt: null, batches: 0, counts: {}, totals: {}, preview: { accounts: 0, eligible: 0, totals: {}, eligibleByCurrency: {}, exclusions: {} }, fees: { feeKind: 'a&b', perCurrency: {} }, firstPosition: null, lastPosition: null, approvedPreview: null, eligibleAtApproval: null, chargedAccounts: 0 },
       { rows: [], posted: {}, lines: 0, minPosition: null, maxPosition: null },
       { generatedAt: '2026-11-30T12:00:00.000Z', generatedBy: '<b>' },
     );
