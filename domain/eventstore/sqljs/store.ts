@@ -10,9 +10,9 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { ROWS_PER_STATEMENT, StatementCache, type Sql } from '../sql.js';
-import { handlesEvent, type Progress, type Projection, type ProjectionDifference, type VerifyReport } from '../projection.js';
+import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import { ROWS_PER_STATEMENT, runValues, StatementCache, type Sql } from '../sql.js';
+import { handlesEvent, type CheckContext, type LedgerProblem, type Progress, type Projection, type ProjectionDifference, type StreamCheck, type VerifyReport } from '../projection.js';
 import {
   ConcurrencyError,
   StoreError,
@@ -45,6 +45,8 @@ export interface OpenOptions {
   /** A file path, or undefined for a store that lives in memory only (tests, scratch). */
   readonly path?: string;
   readonly projections?: readonly Projection[];
+  /** Checks of the log itself that `verify` runs besides comparing projections (each call makes a fresh one). */
+  readonly checks?: readonly (() => StreamCheck)[];
   /**
    * Take a checkpoint once this many events were journaled since the last one. Without it, a
    * checkpoint is due when the journal since the last one reaches a quarter of the database
@@ -121,6 +123,10 @@ export class SqlJsEventStore implements EventStore {
   /** Set while a bulk load runs: other appends wait for it (see bulkLoad). */
   private bulk: Promise<unknown> | undefined;
   private bulkAppending = false;
+  /** The heavy read running (verify or rebuild), if any: one at a time. */
+  private heavy: 'verify' | 'rebuild' | undefined;
+  /** The database holds changes that are in no journal (a rebuild): the next checkpoint is due even without new events. */
+  private unsaved = false;
   private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
   private readonly projections: readonly Projection[];
   private readonly now: () => string;
@@ -145,7 +151,7 @@ export class SqlJsEventStore implements EventStore {
     let lock: StoreLock | undefined;
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
-      lock = acquireLock(path);
+      lock = await acquireLock(path);
     }
     try {
       const db = path ? loadCheckpoint(SQL, path) : new SQL.Database();
@@ -660,17 +666,74 @@ export class SqlJsEventStore implements EventStore {
 
   // ---------------------------------------------------------------- projections
 
-  /** Replays every event into the named projections (all by default), in one transaction. */
+  /**
+   * Marks a heavy read (verify, rebuild) as running; a second one, while it runs, is refused with
+   * STORE_BUSY. They replay the whole log, so one at a time keeps the store answering others.
+   */
+  private beginHeavy(what: 'verify' | 'rebuild'): () => void {
+    if (this.heavy) {
+      throw new StoreError('STORE_BUSY', `a ${this.heavy} is running on this store: one verify or rebuild runs at a time; run the ${what} again when it has finished.`, { running: this.heavy });
+    }
+    this.heavy = what;
+    return () => {
+      this.heavy = undefined;
+    };
+  }
+
+  /**
+   * Replays every event into the named projections (all by default) and saves the result with a
+   * checkpoint. The replay runs into a scratch database in slices, giving other callers a turn
+   * between them (writes go on meanwhile); then, in one step, it catches up with the log and
+   * replaces the live tables in one transaction.
+   */
   async rebuild(names?: readonly string[], onProgress?: Progress): Promise<{ events: number; projections: string[] }> {
     this.ensureWritable();
     if (this.bulk) throw new StoreError('STORE_BUSY', 'a bulk load (the demo seed) is writing to the store; rebuild when it has finished.');
     const chosen = names?.length ? this.projections.filter((p) => names.includes(p.name)) : [...this.projections];
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length) throw new StoreError('INVALID_APPEND', `unknown projection ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
-    const events = this.rebuildSync(chosen, onProgress);
+    const end = this.beginHeavy('rebuild');
+    const report = onProgress ?? ((done: number, all: number) => this.opts.onProgress?.('rebuild', done, all));
+    const scratch = new this.SQL.Database();
+    const scratchSql = new StatementCache(scratch);
+    let events: number;
+    try {
+      scratch.exec(PRAGMAS);
+      // Every projection is replayed (an apply may read another's tables); the chosen are kept.
+      for (const p of this.projections) scratch.exec(p.schema);
+      const total = this.head;
+      let after = await this.replaySliced(scratchSql, 0, () => this.head, (done) => report(done, Math.max(total, done)));
+      this.ensureWritable();
+      if (this.bulk) throw new StoreError('STORE_BUSY', 'a bulk load (the demo seed) began while rebuilding; nothing was changed: rebuild when it has finished.');
+      // From here on, no await: the log cannot move until the live tables are replaced.
+      after = this.replayRange(scratchSql, after, this.head);
+      events = after;
+      this.db.exec('BEGIN');
+      try {
+        for (const p of chosen) {
+          for (const t of p.tables) {
+            this.db.exec(`DELETE FROM "${t}"`);
+            copyRows(scratch, t, this.sql);
+          }
+          this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [this.head, p.name]);
+        }
+        this.db.exec('COMMIT');
+      } catch (e) {
+        this.db.exec('ROLLBACK');
+        throw e;
+      }
+      this.unsaved = true;
+    } finally {
+      scratchSql.clear();
+      scratch.close();
+      end();
+    }
+    // The rebuilt tables are not in the journal: a checkpoint saves them now.
+    await this.checkpoint();
     return { events, projections: chosen.map((p) => p.name) };
   }
 
+  /** At open: replays every event into stale projections, in place, in one transaction (nobody else calls yet). */
   private rebuildSync(chosen: readonly Projection[], onProgress?: Progress): number {
     if (!chosen.length) return 0;
     const total = this.head;
@@ -681,6 +744,8 @@ export class SqlJsEventStore implements EventStore {
       const done = replayInto(this.sql, chosen, (after, limit) => this.readRowsAfter(after, limit), total, report);
       for (const p of chosen) this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [this.head, p.name]);
       this.db.exec('COMMIT');
+      // Not journaled: the next checkpoint (at the latest on close) saves it.
+      if (done) this.unsaved = true;
       return done;
     } catch (e) {
       this.db.exec('ROLLBACK');
@@ -688,24 +753,120 @@ export class SqlJsEventStore implements EventStore {
     }
   }
 
-  private readRowsAfter(after: number, limit: number): EventRow[] {
-    return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`, [after, limit]);
+  private readRowsAfter(after: number, limit: number, until = Number.MAX_SAFE_INTEGER): EventRow[] {
+    return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`, [after, until, limit]);
   }
 
-  /** Replays the log into a scratch database and compares its projections with the live ones. */
+  /** Replays the events in (after, until] into `sql` (every projection), synchronously; returns the last position replayed. */
+  private replayRange(sql: Sql, after: number, until: number): number {
+    let at = after;
+    for (;;) {
+      const rows = this.readRowsAfter(at, HEAVY_SLICE, until);
+      if (!rows.length) return at;
+      applyRows(sql, this.projections, rows);
+      at = rows[rows.length - 1]!.position;
+    }
+  }
+
+  /** The same, a slice at a time with a turn for other callers after each, until `until()` (read after every slice) is reached. */
+  private async replaySliced(sql: Sql, after: number, until: () => number, onProgress: (done: number) => void): Promise<number> {
+    let at = after;
+    for (;;) {
+      this.ensureOpen();
+      const rows = this.readRowsAfter(at, HEAVY_SLICE, until());
+      if (!rows.length) return at;
+      applyRows(sql, this.projections, rows);
+      at = rows[rows.length - 1]!.position;
+      onProgress(at);
+      await turn();
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreError('STORE_CLOSED', 'the store was closed while a verify or rebuild ran');
+  }
+
+  /**
+   * Runs a stream check over the streams it reads, whole and in order, up to position `until`,
+   * a slice at a time with a turn for other callers after each.
+   */
+  private async runCheck(check: StreamCheck, until: number, ctx: CheckContext, found: (p: readonly LedgerProblem[]) => void): Promise<number> {
+    const from = check.streamPrefix;
+    const to = `${from.slice(0, -1)}${String.fromCharCode(from.charCodeAt(from.length - 1) + 1)}`;
+    let key: [string, number] = [from, 0];
+    let current: { id: string; events: StoredEvent[] } | undefined;
+    let streams = 0;
+    for (;;) {
+      this.ensureOpen();
+      const rows = this.sql.all<EventRow>(
+        `SELECT ${READ_COLUMNS} FROM events WHERE (stream_id, stream_position) > (?, ?) AND stream_id < ? AND position <= ? ORDER BY stream_id, stream_position LIMIT ?`,
+        [key[0], key[1], to, until, HEAVY_SLICE],
+      );
+      for (const r of rows) {
+        if (current && current.id !== r.stream_id) {
+          found(check.checkStream(current.id, current.events, ctx));
+          streams++;
+          current = undefined;
+        }
+        current ??= { id: r.stream_id, events: [] };
+        current.events.push(rowToEvent(r));
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < HEAVY_SLICE) break;
+      key = [last.stream_id, last.stream_position];
+      await turn();
+    }
+    if (current) {
+      found(check.checkStream(current.id, current.events, ctx));
+      streams++;
+    }
+    found(check.finish(ctx));
+    return streams;
+  }
+
+  /**
+   * Checks the store: replays the log into a scratch database and compares its projections with
+   * the live ones, and runs the ledger checks over the log itself. A heavy read: it runs in
+   * slices and gives other callers a turn between them (writes too: each table is compared once
+   * the replay has caught up with the log, in one step), and one runs at a time (STORE_BUSY).
+   */
   async verify(onProgress?: Progress, maxDifferences = 100): Promise<VerifyReport> {
+    const end = this.beginHeavy('verify');
     const scratch = new this.SQL.Database();
     const scratchSql = new StatementCache(scratch);
     try {
       scratch.exec(PRAGMAS);
       for (const p of this.projections) scratch.exec(p.schema);
-      replayInto(scratchSql, this.projections, (after, limit) => this.readRowsAfter(after, limit), this.head, onProgress ?? (() => {}));
+      const checks = (this.opts.checks ?? []).map((make) => make());
+      for (const c of checks) if (c.schema) scratch.exec(c.schema);
+      const until = this.head;
+      const progress = onProgress ?? (() => {});
+      let after = await this.replaySliced(scratchSql, 0, () => until, (done) => progress(done, until));
+      progress(until, until);
+
+      // The ledger, over the log up to `until`, while the replay is at `until` too.
+      const problems: LedgerProblem[] = [];
+      let problemCount = 0;
+      let streams = 0;
+      const ctx: CheckContext = { live: this.sql, replay: scratchSql };
+      for (const c of checks) {
+        streams += await this.runCheck(c, until, ctx, (found) => {
+          problemCount += found.length;
+          for (const p of found) if (problems.length < maxDifferences) problems.push(p);
+        });
+      }
+
       const differences: ProjectionDifference[] = [];
       const summary: { name: string; tables: string[]; rows: number; differences: number }[] = [];
+      let head = this.head;
       for (const p of this.projections) {
         let rows = 0;
         let diffs = 0;
         for (const t of p.tables) {
+          after = await this.replaySliced(scratchSql, after, () => this.head, () => {});
+          // One step from here: the replay catches up with the log, and the table is compared.
+          after = this.replayRange(scratchSql, after, this.head);
+          head = this.head;
           const live = tableRows(this.db, t);
           const replay = tableRows(scratch, t);
           rows += live.length;
@@ -725,6 +886,7 @@ export class SqlJsEventStore implements EventStore {
               if (differences.length < maxDifferences) differences.push({ projection: p.name, table: t, kind: 'extra', row: r });
             }
           }
+          await turn();
         }
         const position = Number(this.sql.scalar('SELECT position FROM projection_state WHERE name = ?', [p.name]) ?? -1);
         if (position !== this.head) {
@@ -733,10 +895,18 @@ export class SqlJsEventStore implements EventStore {
         }
         summary.push({ name: p.name, tables: [...p.tables], rows, differences: diffs });
       }
-      return { ok: summary.every((s) => s.differences === 0), events: this.head, projections: summary, differences };
+      return {
+        ok: summary.every((s) => s.differences === 0) && problemCount === 0,
+        events: head,
+        projections: summary,
+        differences,
+        ledger: { streams, problems: problemCount },
+        problems,
+      };
     } finally {
       scratchSql.clear();
       scratch.close();
+      end();
     }
   }
 
@@ -786,7 +956,9 @@ export class SqlJsEventStore implements EventStore {
     // One checkpoint at a time: wait until none runs, then look again. Two at once would share
     // the temp file, and one could rename it over the checkpoint while the other rewrites it.
     while (this.checkpointing) await this.checkpointing.catch(() => undefined);
-    if (this.closed || this.head === this.checkpointHead) return;
+    if (this.closed || (this.head === this.checkpointHead && !this.unsaved)) return;
+    const wasUnsaved = this.unsaved;
+    this.unsaved = false;
     const db = this.db as Database & { fileBytes?: () => Uint8Array; trackWrites?: (on: boolean) => number[] };
     const live = bulkEnd && db.fileBytes && db.trackWrites ? { fileBytes: db.fileBytes.bind(db), trackWrites: db.trackWrites.bind(db), change: bulkEnd } : undefined;
     if (bulkEnd && !live) await bulkEnd();
@@ -816,6 +988,9 @@ export class SqlJsEventStore implements EventStore {
     this.checkpointing = run;
     try {
       await run;
+    } catch (e) {
+      if (wasUnsaved) this.unsaved = true;
+      throw e;
     } finally {
       if (this.checkpointing === run) this.checkpointing = undefined;
     }
@@ -849,12 +1024,20 @@ export class SqlJsEventStore implements EventStore {
     };
   }
 
-  /** Takes a last checkpoint, closes the journal and releases the lock. */
+  /**
+   * Takes a last checkpoint, closes the journal and releases the lock. When the checkpoint
+   * fails, the store is closed and its lock released all the same, and close rejects with a
+   * STORE_UNAVAILABLE that says so (`details.finalCheckpointFailed`): every acknowledged write
+   * is in the journal, which the next open replays.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.idleTimer);
     try {
       if (!this.broken) await this.checkpoint();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new StoreError('STORE_UNAVAILABLE', `the final checkpoint of ${this.opts.path ?? 'the store'} failed (${why}); nothing acknowledged is lost: every acknowledged write is in the journal beside it, and the next open replays it`, { finalCheckpointFailed: true, path: this.opts.path ?? null });
     } finally {
       this.closed = true;
       this.listeners.clear();
@@ -983,6 +1166,39 @@ async function fsyncDir(dir: string): Promise<void> {
     /* some file systems do not fsync directories */
   } finally {
     await fh.close();
+  }
+}
+
+/** Events per slice of a heavy read: a few milliseconds of work between two turns of the event loop. */
+const HEAVY_SLICE = 2_000;
+
+const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+function applyRows(sql: Sql, projections: readonly Projection[], rows: readonly EventRow[]): void {
+  for (const r of rows) {
+    const needed = projections.filter((p) => handlesEvent(p, r.type));
+    if (needed.length) {
+      const e = rowToEvent(r);
+      for (const p of needed) p.apply(e, sql);
+    }
+  }
+}
+
+/** Copies every row of `table` from `from` into the same table through `to` (the same schema). */
+function copyRows(from: Database, table: string, to: Sql): void {
+  const s = from.prepare(`SELECT * FROM "${table}"`);
+  try {
+    let batch: SqlValue[][] = [];
+    while (s.step()) {
+      batch.push(s.get());
+      if (batch.length >= 4096) {
+        runValues(to, `INSERT INTO "${table}"`, batch);
+        batch = [];
+      }
+    }
+    runValues(to, `INSERT INTO "${table}"`, batch);
+  } finally {
+    s.free();
   }
 }
 
