@@ -72,6 +72,7 @@ afterEach(async () => {
     await expectEveryTransferWhole();
     const report = await backend.store.verify();
     expect(report.differences).toEqual([]);
+    expect(report.problems).toEqual([]);
   }
   damaged = false;
   await backend.close();
@@ -132,6 +133,9 @@ describe('a transfer writes both legs or neither', () => {
     const e = await refused(agent, transfer('tr-old', 'acc-a', 'acc-b', 900), 'TRANSFER_ONE_LEGGED');
     expect(e.message).toMatch(/^transfer tr-old is recorded on account acc-a but not on account acc-b: a transfer writes both legs or neither/);
     expect(await types('acc-b')).toEqual(['AccountOpened']);
+    // And verify names it, as the message says.
+    const report = await backend.store.verify();
+    expect(report.problems.map((p) => p.code)).toContain('TRANSFER_ONE_LEG');
   });
 
   it('parallel requests with one id give one full transfer', async () => {
