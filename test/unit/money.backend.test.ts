@@ -213,11 +213,18 @@ describe("a charge run and the posting ids of its fee", () => {
       await ok(agent, { type: 'IssueCard', cardId: `card-${id}`, accountId: id, holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
       await ok(agent, { type: 'ActivateCard', cardId: `card-${id}` });
     }
-    expect(await run('run-1')).toEqual({ 'acc-1': 'charged', 'acc-2': 'charged' });
+    // An account whose deposit took the fee's id is not charged, and not counted as charged either: it fails, saying why.
+    await open('acc-3');
+    await ok(agent, { type: 'IssueCard', cardId: 'card-acc-3', accountId: 'acc-3', holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
+    await ok(agent, { type: 'ActivateCard', cardId: 'card-acc-3' });
+    await ok(agent, deposit('acc-3', FEE_ID, 100));
+    const first = await run('run-1');
+    expect(first).toMatchObject({ 'acc-1': 'charged', 'acc-2': 'charged' });
+    expect(first['acc-3']).toMatch(/^failed:POSTING_ID_REUSED: the charge id FEE-2026-11-monthly_fee is already used on account acc-3 by a deposit of 1\.00 EUR/);
     expect((await ok(supervisor, { type: 'PostCharge', accountId: 'acc-1', chargeId: FEE_ID, amount: 500, description: 'the fee again' })).events).toEqual([]);
     await refused(supervisor, { type: 'PostCharge', accountId: 'acc-1', chargeId: FEE_ID, amount: 700, description: 'another fee' }, 'POSTING_ID_REUSED');
-    expect(await run('run-2')).toEqual({ 'acc-1': 'skipped:already_charged', 'acc-2': 'skipped:already_charged' });
-    expect([await balance('acc-1'), await balance('acc-2')]).toEqual([-500, -500]);
+    expect(await run('run-2')).toMatchObject({ 'acc-1': 'skipped:already_charged', 'acc-2': 'skipped:already_charged', 'acc-3': expect.stringMatching(/^failed:POSTING_ID_REUSED/) });
+    expect([await balance('acc-1'), await balance('acc-2'), await balance('acc-3')]).toEqual([-500, -500, 100]);
   });
 });
 
