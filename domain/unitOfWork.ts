@@ -40,12 +40,7 @@ export class UnitOfWork {
     return state;
   }
 
-  /** Whether this command id was already stored on the stream (a repeat of an acknowledged command). */
-  async alreadyDone(streamId: string): Promise<boolean> {
-    return (await this.earlierEventOfCommand(streamId)) !== undefined;
-  }
-
-  /** The first event of the stream that this command id wrote, if any. */
+  /** The first event of the stream that this command id wrote, if any (a repeat of an acknowledged command, or another command reusing its id). */
   async earlierEventOfCommand(streamId: string): Promise<StoredEvent | undefined> {
     const { events } = await this.store.readStream(streamId);
     return events.find((e) => e.metadata.commandId === this.metadata.commandId);
