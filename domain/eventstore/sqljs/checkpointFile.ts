@@ -67,7 +67,18 @@ export function encodeTrailer(dataLength: number, sums: Uint32Array, info: Check
 }
 
 function corrupt(path: string, why: string, details: Record<string, unknown> = {}): StoreError {
-  return new StoreError('STORE_CORRUPT', `the checkpoint ${path} is not a readable CardOps store (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path, ...details });
+  return new StoreError('STORE_CORRUPT', `the checkpoint ${path} is damaged (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path, ...details });
+}
+
+/** The database's length by its SQLite header, when the header's page count is valid. */
+function databaseLength(bytes: Buffer): number | undefined {
+  if (bytes.length < 100 || bytes.toString('latin1', 0, 16) !== 'SQLite format 3\0') return undefined;
+  const raw = bytes.readUInt16BE(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  const pages = bytes.readUInt32BE(28);
+  // The page count in the header counts only when it was written with the last change.
+  if (pages === 0 || bytes.readUInt32BE(24) !== bytes.readUInt32BE(92)) return undefined;
+  return pages * pageSize;
 }
 
 function readAt(fd: number, into: Buffer, at: number, length: number, position: number): number {
@@ -94,6 +105,9 @@ export function readCheckpointFile(path: string): LoadedCheckpoint {
     if (!hasTrailer) {
       const bytes = Buffer.allocUnsafe(size);
       const n = readAt(fd, bytes, 0, size, 0);
+      const database = databaseLength(bytes);
+      // An older CardOps wrote the database alone; bytes after it are checksums whose end is lost.
+      if (database !== undefined && n > database) throw corrupt(path, `it has ${n - database} bytes after the database that are not whole checksums: its end is damaged or cut off`, { offset: database });
       return { bytes: n === size ? bytes : bytes.subarray(0, n), sums: undefined };
     }
     const bodyLength = footer.readUInt32LE(0);

@@ -938,6 +938,8 @@ async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array;
     const copies: Promise<void>[] = [];
     for (let at = 0; at < first.length; at += piece) copies.push(writeFully(fd, first, at, Math.min(piece, first.length - at)));
     const copied = Promise.all(copies);
+    // Handled here at once: a failed write must not be an unhandled rejection while `change` runs.
+    copied.catch(() => undefined);
     try {
       await live.change();
     } finally {
