@@ -134,6 +134,29 @@ describe('checkpoint checksums', () => {
     expect(err.message).toContain(path);
   });
 
+  it('a checkpoint whose bytes match their checksums opens without quick_check; verify runs it and reports a damaged database', async () => {
+    const path = tempStore();
+    const s = await open(path);
+    await s.store.append('a', [ev('a1')]);
+    // Damage no disk did: two tables share their pages (SQLite sees it once the schema is read again).
+    await s.store.read((sql) => {
+      sql.run('CREATE TABLE scratch_one (x INTEGER)');
+      sql.run('INSERT INTO scratch_one VALUES (1)');
+      sql.run('CREATE TABLE scratch_two (y INTEGER)');
+      sql.run('PRAGMA writable_schema = ON');
+      sql.run("UPDATE sqlite_master SET rootpage = (SELECT rootpage FROM sqlite_master WHERE name = 'scratch_one') WHERE name = 'scratch_two'");
+      sql.run('PRAGMA writable_schema = OFF');
+    });
+    await s.store.close();
+
+    const again = await open(path);
+    expect(ids(await allEvents(again.store))).toEqual(['a1']);
+    const report = await again.store.verify();
+    expect(report.ok).toBe(false);
+    expect(report.differences[0]).toMatchObject({ projection: 'store', table: 'database', kind: 'integrity', row: expect.stringContaining('2nd reference to page') });
+    again.store.abandon();
+  });
+
   it("the bulk load's checkpoint (the live file, written while indexes are built) has checksums of its final bytes", async () => {
     const path = tempStore();
     const s = await open(path);

@@ -158,7 +158,7 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
   while (at < bytes.length) {
     const start = at;
     const corrupt = (why: string): never => {
-      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup, or move the segment aside to give up the transactions it holds.`, { file, offset: start });
+      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup; or, to give up the transactions from byte ${start} on, cut the segment there (truncate -s ${start}) and move any later segments aside.`, { file, offset: start });
     };
     // Only the very end of the newest segment can be a write cut short by a crash, and nothing
     // whole follows such a write (a damaged length can make a record seem to run past the end).
@@ -239,7 +239,7 @@ export function segmentsToReplay(dbPath: string, checkpoint: { readonly existed:
   const segments = from === undefined ? all : all.filter((s) => s.seq >= from);
   const missing = (seq: number, why: string): never => {
     const file = segmentPath(dbPath, seq);
-    throw new StoreError('STORE_CORRUPT', `the journal segment ${file} is missing (${why}): the commands it held would be lost; nothing was changed. Put the segment back, or restore the store's folder from a backup.`, { file, segment: seq });
+    throw new StoreError('STORE_CORRUPT', `the journal segment ${file} is missing (${why}): the commands it held would be lost; nothing was changed. Put the segment back, or restore the store's folder from a backup; or, to give up those commands, put an empty file in its place and move any later segments aside.`, { file, segment: seq });
   };
   if (from !== undefined && (checkpoint.existed || segments.length > 0) && segments[0]?.seq !== from) {
     missing(from, checkpoint.existed ? `the checkpoint ${dbPath} continues with it` : 'the store has no checkpoint, so its journal starts with segment 1');

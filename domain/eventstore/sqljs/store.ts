@@ -678,8 +678,14 @@ export class SqlJsEventStore implements EventStore {
     return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`, [after, limit]);
   }
 
-  /** Replays the log into a scratch database and compares its projections with the live ones. */
+  /**
+   * Checks the database's structure (SQLite's quick_check: the open checks the checkpoint's
+   * checksums instead), replays the log into a scratch database and compares its projections
+   * with the live ones.
+   */
   async verify(onProgress?: Progress, maxDifferences = 100): Promise<VerifyReport> {
+    const verdict = String(this.sql.scalar('PRAGMA quick_check(1)') ?? '');
+    const damage: ProjectionDifference[] = verdict === 'ok' ? [] : [{ projection: 'store', table: 'database', kind: 'integrity', row: `quick_check: ${verdict}` }];
     const scratch = new this.SQL.Database();
     const scratchSql = new StatementCache(scratch);
     try {
@@ -719,7 +725,7 @@ export class SqlJsEventStore implements EventStore {
         }
         summary.push({ name: p.name, tables: [...p.tables], rows, differences: diffs });
       }
-      return { ok: summary.every((s) => s.differences === 0), events: this.head, projections: summary, differences };
+      return { ok: damage.length === 0 && summary.every((s) => s.differences === 0), events: this.head, projections: summary, differences: [...damage, ...differences] };
     } finally {
       scratchSql.clear();
       scratch.close();
