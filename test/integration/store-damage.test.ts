@@ -34,6 +34,14 @@ async function openFails(path: string): Promise<StoreError> {
   throw new Error(`the store at ${path} opened, but it should have been refused`);
 }
 
+/** A checkpoint that fails after its segment rotation (a folder where its temp file goes). */
+async function failedCheckpoint(store: SqlJsEventStore, path: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  mkdirSync(tmp);
+  await expect(store.checkpoint()).rejects.toThrow(/EISDIR/);
+  rmdirSync(tmp);
+}
+
 const ids = (events: readonly { eventId: string }[]): string[] => events.map((e) => e.eventId);
 const exists = (file: string): boolean => {
   try {
@@ -240,6 +248,26 @@ describe('a missing journal segment', () => {
     await refusedNaming(path, seg2);
   });
 
+  it('the newest segment missing (after a checkpoint that failed) is refused, naming it', async () => {
+    const path = tempStore();
+    const s = await open(path);
+    await s.store.append('a', [ev('a1')]);
+    await s.store.checkpoint();
+    await s.store.append('a', [ev('a2')]);
+    await failedCheckpoint(s.store, path);
+    await s.store.append('a', [ev('a3')]);
+    s.store.abandon();
+    const seg3 = segmentPath(path, 3);
+    expect(listSegments(path).map((x) => x.seq)).toEqual([2, 3]);
+    const saved = readFileSync(seg3);
+    unlinkSync(seg3);
+    await refusedNaming(path, seg3);
+    writeFileSync(seg3, saved);
+    const again = await open(path);
+    expect(ids(await allEvents(again.store))).toEqual(['a1', 'a2', 'a3']);
+    await again.store.close();
+  });
+
   it('a store without a checkpoint whose segment 1 is missing is refused, naming it', async () => {
     const path = tempStore();
     const s = await open(path);
@@ -306,6 +334,48 @@ describe('a zero-filled journal tail', () => {
     expect(ids(await allEvents(s.store))).toEqual(['a1', 'a2']);
     expect(fileSize(segment)).toBe(sizes[1]);
     await s.store.close();
+  });
+
+  it('a seal cut short by a crash during a rotation (the newer segment still empty) is a torn tail, not damage', async () => {
+    const path = tempStore();
+    const s = await open(path);
+    await s.store.append('a', [ev('a1')]);
+    const sealedAt = s.store.stats().journalBytes;
+    await failedCheckpoint(s.store, path);
+    s.store.abandon();
+    const seg1 = segmentPath(path, 1);
+    expect(fileSize(seg1)).toBeGreaterThan(sealedAt);
+    expect(fileSize(segmentPath(path, 2))).toBe(0);
+    writeFileSync(seg1, readFileSync(seg1).subarray(0, sealedAt + 5));
+
+    const again = await open(path);
+    expect(again.warnings()).toHaveLength(1);
+    expect(again.warnings()[0]).toContain('torn');
+    expect(fileSize(seg1)).toBe(sealedAt);
+    expect(ids(await allEvents(again.store))).toEqual(['a1']);
+    await again.store.append('a', [ev('a2')]);
+    again.store.abandon();
+    const last = await open(path);
+    expect(ids(await allEvents(last.store))).toEqual(['a1', 'a2']);
+    await last.store.close();
+  });
+
+  it('a damaged last record of a sealed segment is damage to an acknowledged record', async () => {
+    const path = tempStore();
+    const s = await open(path);
+    await s.store.append('a', [ev('a1')]);
+    const before = s.store.stats().journalBytes;
+    await s.store.append('a', [ev('a2')]);
+    await failedCheckpoint(s.store, path);
+    s.store.abandon();
+    const seg1 = segmentPath(path, 1);
+    const bytes = readFileSync(seg1);
+    bytes[before + 20] = bytes[before + 20]! ^ 0x10;
+    writeFileSync(seg1, bytes);
+    const err = await openFails(path);
+    expect(err.code).toBe('STORE_CORRUPT');
+    expect(err.message).toContain(`${seg1} is damaged at byte ${before}`);
+    expect(err.message).toContain('acknowledged');
   });
 
   const damages = [

@@ -135,6 +135,13 @@ export function toStoredEvent(e: JournalEvent): StoredEvent {
   };
 }
 
+/**
+ * The seal: a record of no events, written at the end of a segment once the next one exists
+ * (an older CardOps reads it as an empty transaction). A sealed segment that is the newest one
+ * found means its successor is missing.
+ */
+export const SEAL: Buffer = Buffer.from(encodeRecord([]));
+
 export interface SegmentRead {
   readonly records: JournalEvent[][];
   /** Byte length of the valid records; a torn tail starts here. */
@@ -142,6 +149,8 @@ export interface SegmentRead {
   readonly tornTail: boolean;
   /** What the torn tail looked like, for the warning. */
   readonly tornWhy?: string;
+  /** The segment ends with a seal: a later one was made before it was sealed. */
+  readonly sealed?: boolean;
 }
 
 /**
@@ -187,7 +196,7 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
     }
     at = end;
   }
-  return { records, validLength: at, tornTail: false };
+  return { records, validLength: at, tornTail: false, sealed: records.length > 0 && records[records.length - 1]!.length === 0 };
 }
 
 /** Whether every byte from `from` to the end is zero (true for none). */
@@ -238,8 +247,7 @@ export function segmentsToReplay(dbPath: string, checkpoint: { readonly existed:
   const from = checkpoint.existed ? checkpoint.continuesWith : 1;
   const segments = from === undefined ? all : all.filter((s) => s.seq >= from);
   const missing = (seq: number, why: string): never => {
-    const file = segmentPath(dbPath, seq);
-    throw new StoreError('STORE_CORRUPT', `the journal segment ${file} is missing (${why}): the commands it held would be lost; nothing was changed. Put the segment back, or restore the store's folder from a backup; or, to give up those commands, put an empty file in its place and move any later segments aside.`, { file, segment: seq });
+    throw missingSegment(dbPath, seq, why);
   };
   if (from !== undefined && (checkpoint.existed || segments.length > 0) && segments[0]?.seq !== from) {
     missing(from, checkpoint.existed ? `the checkpoint ${dbPath} continues with it` : 'the store has no checkpoint, so its journal starts with segment 1');
@@ -249,6 +257,12 @@ export function segmentsToReplay(dbPath: string, checkpoint: { readonly existed:
     if (segments[i]!.seq !== prev + 1) missing(prev + 1, `segments ${prev} and ${segments[i]!.seq} are there`);
   }
   return segments;
+}
+
+/** The refusal of a store whose journal segment `seq` is missing. */
+export function missingSegment(dbPath: string, seq: number, why: string): StoreError {
+  const file = segmentPath(dbPath, seq);
+  return new StoreError('STORE_CORRUPT', `the journal segment ${file} is missing (${why}): the commands it held would be lost; nothing was changed. Put the segment back, or restore the store's folder from a backup; or, to give up those commands, put an empty file in its place and move any later segments aside.`, { file, segment: seq });
 }
 
 /** A journal write that failed; nothing of it counts. */

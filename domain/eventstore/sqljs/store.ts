@@ -27,7 +27,7 @@ import {
   type StreamAppend,
   type Unsubscribe,
 } from '../types.js';
-import { encodeRecord, JournalWriteError, listSegments, readSegment, segmentPath, segmentsToReplay, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { encodeRecord, JournalWriteError, listSegments, missingSegment, readSegment, SEAL, segmentPath, segmentsToReplay, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
 import { chunkSums, encodeTrailer, readCheckpointFile, type CheckpointSums } from './checkpointFile.js';
 import { acquireLock, type StoreLock } from './lock.js';
 import { EVENT_COLUMNS, rowToEvent, type EventRow } from './rows.js';
@@ -201,9 +201,14 @@ export class SqlJsEventStore implements EventStore {
   private replayJournal(path: string, loaded: Omit<OpenedCheckpoint, 'db'>): void {
     const segments = segmentsToReplay(path, { existed: loaded.existed, continuesWith: loaded.sums?.continuesWith });
     let replayed = 0;
+    const sizes = segments.map((s) => statSync(s.file).size);
+    const cuts: { seq: number; file: string; length: number }[] = [];
     for (const [i, seg] of segments.entries()) {
-      const isLast = i === segments.length - 1;
-      const read = readSegment(seg.file, isLast);
+      // Writes go on in a segment whose successor exists but holds nothing (a seal cut short by a
+      // crash, or a rotation that failed): its end can be torn as the newest one's can.
+      const read = readSegment(seg.file, sizes.slice(i + 1).every((n) => n === 0));
+      // A segment is sealed once the next one exists: the newest one found sealed lost its successor.
+      if (i === segments.length - 1 && read.sealed) throw missingSegment(path, seg.seq + 1, `${seg.file} was continued in it`);
       for (const record of read.records) {
         const first = record[0];
         const last = record[record.length - 1];
@@ -216,10 +221,14 @@ export class SqlJsEventStore implements EventStore {
       }
       if (read.tornTail) {
         this.log('warn', `dropped a torn record at the end of ${seg.file} (${read.tornWhy ?? 'a damaged last record'} at byte ${read.validLength}: a write cut short by a crash; it was never acknowledged)`);
-        const w = new SegmentWriter(seg.file, seg.seq);
-        w.truncate(read.validLength);
-        w.close();
+        cuts.push({ ...seg, length: read.validLength });
       }
+    }
+    // Cut only once every segment has been read: a refusal above changes nothing.
+    for (const cut of cuts) {
+      const w = new SegmentWriter(cut.file, cut.seq);
+      w.truncate(cut.length);
+      w.close();
     }
     if (replayed) this.log('info', `replayed ${replayed} journaled events`);
     for (const tmp of [`${path}.tmp`]) if (existsSync(tmp)) unlinkSync(tmp);
@@ -790,8 +799,16 @@ export class SqlJsEventStore implements EventStore {
     let bytes: Uint8Array | undefined;
     try {
       bytes = live ? undefined : this.db.export();
+      // The open segment says it was continued, so a missing successor is seen even when newest.
+      this.segment.appendDurable(SEAL);
     } catch (e) {
       next.close();
+      try {
+        if (next.bytes === 0) unlinkSync(next.file);
+      } catch {
+        /* an empty segment left behind is harmless */
+      }
+      if (e instanceof JournalWriteError && e.cutBackFailed) this.broken = `a failed journal write could not be cut back from ${e.file}`;
       throw e;
     }
     try {
