@@ -169,8 +169,9 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
     const corrupt = (why: string): never => {
       throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup; or, to give up the transactions from byte ${start} on, cut the segment there (truncate -s ${start}) and move any later segments aside.`, { file, offset: start });
     };
-    // Only the very end of the newest segment can be a write cut short by a crash, and nothing
-    // whole follows such a write (a damaged length can make a record seem to run past the end).
+    // Only the very end of the newest segment that holds anything (`isLast`) can be a write cut
+    // short by a crash, and nothing whole follows such a write (a damaged length can make a
+    // record seem to run past the end).
     const torn = (why: string): SegmentRead => {
       if (!isLast) return corrupt(`${why}, and it is not the last segment`);
       if (wholeRecordAfter(bytes, start)) return corrupt(`${why}, with a whole record after it: a record that was acknowledged is damaged`);
