@@ -35,8 +35,11 @@ export interface Projection {
 export interface ProjectionDifference {
   readonly projection: string;
   readonly table: string;
-  /** `missing`: in a replay, not in the live table; `extra`: in the live table only. */
-  readonly kind: 'missing' | 'extra' | 'checkpoint';
+  /**
+   * `missing`: in a replay, not in the live table; `extra`: in the live table only;
+   * `integrity`: SQLite's `quick_check` found the database itself damaged (projection `store`).
+   */
+  readonly kind: 'missing' | 'extra' | 'checkpoint' | 'integrity';
   readonly row: string;
 }
 

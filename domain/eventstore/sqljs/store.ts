@@ -7,7 +7,7 @@
  * is taken after enough journaled events, when the store is idle, and on close; then the
  * journal segments it covers are deleted. Opening loads the checkpoint and replays the journal.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
@@ -27,7 +27,8 @@ import {
   type StreamAppend,
   type Unsubscribe,
 } from '../types.js';
-import { encodeRecord, JournalWriteError, listSegments, readSegment, segmentPath, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { encodeRecord, JournalWriteError, listSegments, missingSegment, readSegment, SEAL, segmentPath, segmentsToReplay, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { chunkSums, encodeTrailer, readCheckpointFile, type CheckpointSums } from './checkpointFile.js';
 import { acquireLock, type StoreLock } from './lock.js';
 import { EVENT_COLUMNS, rowToEvent, type EventRow } from './rows.js';
 import { migrate, PRAGMAS, SCHEMA_VERSION, userVersion } from './schema.js';
@@ -154,9 +155,9 @@ export class SqlJsEventStore implements EventStore {
       lock = await acquireLock(path);
     }
     try {
-      const db = path ? loadCheckpoint(SQL, path) : new SQL.Database();
-      const store = new SqlJsEventStore(db, SQL, opts, lock);
-      store.init();
+      const loaded = path ? loadCheckpoint(SQL, path) : { db: new SQL.Database(), existed: false, sums: undefined };
+      const store = new SqlJsEventStore(loaded.db, SQL, opts, lock);
+      store.init(loaded);
       return store;
     } catch (e) {
       lock?.release();
@@ -164,7 +165,7 @@ export class SqlJsEventStore implements EventStore {
     }
   }
 
-  private init(): void {
+  private init(loaded: Omit<OpenedCheckpoint, 'db'>): void {
     const { db } = this;
     db.exec(PRAGMAS);
     const found = userVersion(db);
@@ -177,7 +178,7 @@ export class SqlJsEventStore implements EventStore {
     this.checkpointHead = this.head;
     if (userVersion(db) < 2) return; // an old layout opened for a test: no projections, no journal
     const stale = this.setupProjections();
-    if (this.opts.path) this.replayJournal(this.opts.path);
+    if (this.opts.path) this.replayJournal(this.opts.path, loaded);
     if (stale.length) this.rebuildSync(stale);
     const bytes = this.databaseBytes();
     if (bytes > WARN_BYTES) this.log('warn', `the store is ${(bytes / 1024 ** 3).toFixed(2)} GB; sql.js keeps it in memory and its limit is near 4 GB: archive old data or split the store`);
@@ -204,12 +205,17 @@ export class SqlJsEventStore implements EventStore {
     return stale;
   }
 
-  private replayJournal(path: string): void {
-    const segments = listSegments(path);
+  private replayJournal(path: string, loaded: Omit<OpenedCheckpoint, 'db'>): void {
+    const segments = segmentsToReplay(path, { existed: loaded.existed, continuesWith: loaded.sums?.continuesWith });
     let replayed = 0;
+    const sizes = segments.map((s) => statSync(s.file).size);
+    const cuts: { seq: number; file: string; length: number }[] = [];
     for (const [i, seg] of segments.entries()) {
-      const isLast = i === segments.length - 1;
-      const read = readSegment(seg.file, isLast);
+      // Writes go on in a segment whose successor exists but holds nothing (a seal cut short by a
+      // crash, or a rotation that failed): its end can be torn as the newest one's can.
+      const read = readSegment(seg.file, sizes.slice(i + 1).every((n) => n === 0));
+      // A segment is sealed once the next one exists: the newest one found sealed lost its successor.
+      if (i === segments.length - 1 && read.sealed) throw missingSegment(path, seg.seq + 1, `${seg.file} was continued in it`);
       for (const record of read.records) {
         const first = record[0];
         const last = record[record.length - 1];
@@ -221,11 +227,15 @@ export class SqlJsEventStore implements EventStore {
         replayed += record.length;
       }
       if (read.tornTail) {
-        this.log('warn', `dropped a torn record at the end of ${seg.file} (a write cut short by a crash; it was never acknowledged)`);
-        const w = new SegmentWriter(seg.file, seg.seq);
-        w.truncate(read.validLength);
-        w.close();
+        this.log('warn', `dropped a torn record at the end of ${seg.file} (${read.tornWhy ?? 'a damaged last record'} at byte ${read.validLength}: a write cut short by a crash; it was never acknowledged)`);
+        cuts.push({ ...seg, length: read.validLength });
       }
+    }
+    // Cut only once every segment has been read: a refusal above changes nothing.
+    for (const cut of cuts) {
+      const w = new SegmentWriter(cut.file, cut.seq);
+      w.truncate(cut.length);
+      w.close();
     }
     if (replayed) this.log('info', `replayed ${replayed} journaled events`);
     for (const tmp of [`${path}.tmp`]) if (existsSync(tmp)) unlinkSync(tmp);
@@ -825,13 +835,16 @@ export class SqlJsEventStore implements EventStore {
   }
 
   /**
-   * Checks the store: replays the log into a scratch database and compares its projections with
-   * the live ones, and runs the ledger checks over the log itself. A heavy read: it runs in
+   * Checks the store: the database's structure (SQLite's quick_check: the open checks the
+   * checkpoint's checksums instead), replays the log into a scratch database and compares its
+   * projections with the live ones, and runs the ledger checks over the log itself. A heavy read: it runs in
    * slices and gives other callers a turn between them (writes too: each table is compared once
    * the replay has caught up with the log, in one step), and one runs at a time (STORE_BUSY).
    */
   async verify(onProgress?: Progress, maxDifferences = 100): Promise<VerifyReport> {
     const end = this.beginHeavy('verify');
+    const verdict = String(this.sql.scalar('PRAGMA quick_check(1)') ?? '');
+    const damage: ProjectionDifference[] = verdict === 'ok' ? [] : [{ projection: 'store', table: 'database', kind: 'integrity', row: `quick_check: ${verdict}` }];
     const scratch = new this.SQL.Database();
     const scratchSql = new StatementCache(scratch);
     try {
@@ -896,10 +909,10 @@ export class SqlJsEventStore implements EventStore {
         summary.push({ name: p.name, tables: [...p.tables], rows, differences: diffs });
       }
       return {
-        ok: summary.every((s) => s.differences === 0) && problemCount === 0,
+        ok: damage.length === 0 && summary.every((s) => s.differences === 0) && problemCount === 0,
         events: head,
         projections: summary,
-        differences,
+        differences: [...damage, ...differences],
         ledger: { streams, problems: problemCount },
         problems,
       };
@@ -962,25 +975,59 @@ export class SqlJsEventStore implements EventStore {
     const db = this.db as Database & { fileBytes?: () => Uint8Array; trackWrites?: (on: boolean) => number[] };
     const live = bulkEnd && db.fileBytes && db.trackWrites ? { fileBytes: db.fileBytes.bind(db), trackWrites: db.trackWrites.bind(db), change: bulkEnd } : undefined;
     if (bulkEnd && !live) await bulkEnd();
-    const bytes = live ? undefined : this.db.export();
     const head = this.head;
     const covered = this.segmentSeq;
-    this.segment.close();
-    this.segmentSeq += 1;
-    this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
+    // The next segment is opened before the current one is closed: if it cannot be (a full disk,
+    // no more descriptors), the checkpoint fails and appends go on into the open segment.
+    const next = new SegmentWriter(segmentPath(path, covered + 1), covered + 1);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = live ? undefined : this.db.export();
+      // The open segment says it was continued, so a missing successor is seen even when newest.
+      this.segment.appendDurable(SEAL);
+    } catch (e) {
+      next.close();
+      try {
+        if (next.bytes === 0) unlinkSync(next.file);
+      } catch {
+        /* an empty segment left behind is harmless */
+      }
+      if (e instanceof JournalWriteError && e.cutBackFailed) this.broken = `a failed journal write could not be cut back from ${e.file}`;
+      throw e;
+    }
+    try {
+      this.segment.close();
+    } catch {
+      /* its records are durable already (each append syncs) */
+    }
+    this.segmentSeq = covered + 1;
+    this.segment = next;
+    // The checksums name the segment the checkpoint continues with, so a missing one is seen.
+    const info = { continuesWith: this.segmentSeq, head };
     const run = (async () => {
       const tmp = `${path}.tmp`;
-      if (live) await writeLiveWhile(tmp, live);
-      else {
-        const fh = await openFile(tmp, 'w');
-        try {
-          await fh.writeFile(bytes!);
-          await fh.sync();
-        } finally {
-          await fh.close();
+      try {
+        if (live) await writeLiveWhile(tmp, live, info);
+        else {
+          const fh = await openFile(tmp, 'w');
+          try {
+            // The checksums are computed from the bytes in memory while they are written.
+            const [, sums] = await Promise.all([fh.writeFile(bytes!), chunkSums(bytes!)]);
+            const trailer = encodeTrailer(bytes!.length, sums, info);
+            await fh.write(trailer, 0, trailer.length, bytes!.length);
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
         }
+        await rename(tmp, path);
+      } catch (e) {
+        // A temp file left behind would keep a full disk full: it goes at once.
+        await unlink(tmp).catch(() => undefined);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC') throw new StoreError('STORE_DISK_FULL', `the checkpoint ${path} could not be written: the disk is full (${(e as Error).message}). Nothing is lost, the journal keeps every command; free some space.`, { path });
+        throw e;
       }
-      await rename(tmp, path);
       await fsyncDir(dirname(path));
       for (const s of listSegments(path)) if (s.seq <= covered) await unlink(s.file);
       this.checkpointHead = head;
@@ -1059,9 +1106,17 @@ export class SqlJsEventStore implements EventStore {
   }
 }
 
-function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
-  if (!existsSync(path)) return new SQL.Database();
-  const bytes = readWhole(path);
+/** What the open found: whether there was a checkpoint, and what its checksums say. */
+interface OpenedCheckpoint {
+  readonly db: Database;
+  readonly existed: boolean;
+  readonly sums: CheckpointSums | undefined;
+}
+
+function loadCheckpoint(SQL: SqlJsStatic, path: string): OpenedCheckpoint {
+  if (!existsSync(path)) return { db: new SQL.Database(), existed: false, sums: undefined };
+  // With checksums, each chunk is checked as it is read; a mismatch is refused here.
+  const { bytes, sums } = readCheckpointFile(path);
   const corrupt = (why: string): StoreError =>
     new StoreError('STORE_CORRUPT', `the checkpoint ${path} is not a readable CardOps store (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path });
   if (bytes.length === 0) throw corrupt('it is empty; CardOps never writes an empty checkpoint');
@@ -1070,31 +1125,17 @@ function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
   try {
     db = new SQL.Database(bytes);
     db.exec('SELECT count(*) FROM sqlite_master');
-    const check = db.exec('PRAGMA quick_check(1)');
-    const verdict = String(check[0]?.values[0]?.[0] ?? '');
-    if (verdict !== 'ok') throw new Error(verdict);
-    return db;
+    // The checksums prove the file is what was written; an older checkpoint has none, so
+    // SQLite checks its pages instead (that reads the whole database once more).
+    if (!sums) {
+      const check = db.exec('PRAGMA quick_check(1)');
+      const verdict = String(check[0]?.values[0]?.[0] ?? '');
+      if (verdict !== 'ok') throw new Error(verdict);
+    }
+    return { db, existed: true, sums };
   } catch (e) {
     db?.close();
     throw corrupt((e as Error).message);
-  }
-}
-
-/** Reads a whole file into one buffer, in chunks: readFileSync stops at 2 GiB, and a store may be bigger. */
-function readWhole(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const out = Buffer.allocUnsafe(size);
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, out, at, Math.min(size - at, 1 << 30), at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === size ? out : out.subarray(0, at);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -1102,9 +1143,10 @@ function readWhole(path: string): Buffer {
  * Writes the live database file to `file` while `live.change` runs and changes it; durable when it
  * resolves. The first copy goes out as a few large writes, all queued at once on libuv's
  * threads (they need no turn of the event loop to go on); the ranges written during `change`
- * are then written again from the file as it is at the end, and the file is cut to its size.
+ * are then written again from the file as it is at the end, the file is cut to its size, and
+ * the checksums of the final bytes follow it.
  */
-async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[]; change: () => Promise<void> }): Promise<void> {
+async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[]; change: () => Promise<void> }, info: CheckpointSums): Promise<void> {
   const fd = openSync(file, 'w');
   try {
     live.trackWrites(true);
@@ -1114,6 +1156,8 @@ async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array;
     const copies: Promise<void>[] = [];
     for (let at = 0; at < first.length; at += piece) copies.push(writeFully(fd, first, at, Math.min(piece, first.length - at)));
     const copied = Promise.all(copies);
+    // Handled here at once: a failed write must not be an unhandled rejection while `change` runs.
+    copied.catch(() => undefined);
     try {
       await live.change();
     } finally {
@@ -1128,6 +1172,10 @@ async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array;
       for (let off = at; off < end; ) off += writeSync(fd, now, off, end - off, off);
     }
     ftruncateSync(fd, now.length);
+    // The checksums are of the final bytes, in memory (the file is not read back). Nothing
+    // writes to the database meanwhile: the bulk load holds every other write.
+    const trailer = encodeTrailer(now.length, await chunkSums(now), info);
+    for (let off = 0; off < trailer.length; ) off += writeSync(fd, trailer, off, trailer.length - off, now.length + off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
