@@ -17,6 +17,7 @@ import type { CardOpsStore } from './store.js';
 import { methods, type MethodContext } from './methods.js';
 import { validationError } from './validation.js';
 import { verifyPassword } from './passwords.js';
+import { commandFingerprint } from './fingerprint.js';
 import { ChargeRunJobs } from '../chargeruns/jobs.js';
 import type { RunProgress } from '../chargeruns/executor.js';
 import { startOrderReminderSweep } from '../orders/scheduler.js';
@@ -166,7 +167,7 @@ export function createBackend(deps: BackendDeps): Backend {
         const parsed = (def.schema as z.ZodType).safeParse(input);
         if (!parsed.success) return { ok: false, error: validationError(t, parsed.error) };
         const commandId = envelope.commandId ?? ids.next();
-        const metadata = { operator: op.value.operatorId, correlationId: envelope.correlationId ?? commandId, causationId: envelope.causationId ?? commandId, commandId };
+        const metadata = { operator: op.value.operatorId, correlationId: envelope.correlationId ?? commandId, causationId: envelope.causationId ?? commandId, commandId, commandFingerprint: commandFingerprint(t, parsed.data) };
         // The per-type handler receives the data its own schema produced.
         const handle = def.handle as (env: CommandEnv, c: unknown) => Promise<Handled>;
         const handled = await handle({ store, metadata, operatorId: op.value.operatorId, role: op.value.role, clock }, parsed.data);

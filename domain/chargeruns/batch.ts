@@ -6,7 +6,7 @@
  * and the whole batch becomes one multi-stream append.
  */
 import { accountDecider, postingEventId } from '../accounts/decider.js';
-import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization } from '../accounts/events.js';
+import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization, type PostingIds, type PostingKind, type PostingRecord } from '../accounts/events.js';
 import { authorizationDecider } from '../authorizations/decider.js';
 import { authorizationStreamId, type AuthorizationEvent, type CreditPolicy } from '../authorizations/events.js';
 import { cardDecider } from '../cards/decider.js';
@@ -58,7 +58,7 @@ export function loadAccounts(sql: Sql, ids: readonly string[]): AccountRowForRun
 }
 
 /** Rebuilds the Account decider's state from its projection row. Posting ids: those asked about that were seen. */
-export function accountStateFromRow(r: AccountRowForRun, seenPostings: ReadonlySet<string>): AccountState {
+export function accountStateFromRow(r: AccountRowForRun, seenPostings: PostingIds): AccountState {
   return {
     status: r.status as 'open' | 'frozen' | 'closed',
     accountId: r.account_id,
@@ -224,6 +224,30 @@ function notEligibleAtApproval(sql: Sql, rows: readonly AccountRowForRun[], rang
   return late;
 }
 
+const POSTING_KINDS: Readonly<Record<string, PostingKind>> = { DepositReceived: 'deposit', TransferSent: 'transfer_out', TransferReceived: 'transfer_in', PrepaidCreditAdded: 'prepaid_credit' };
+
+/**
+ * Of the fee's posting ids already seen, those another kind of posting holds (a deposit or a
+ * transfer someone gave the fee's id): such an account was not charged, and cannot be with this
+ * id. Read only for the ids seen, so a first run (none seen) pays nothing for it.
+ */
+function heldByOtherPostings(sql: Sql, seen: ReadonlySet<string>): Map<string, PostingRecord> {
+  const out = new Map<string, PostingRecord>();
+  if (!seen.size) return out;
+  const rows = sql.all<{ event_id: string; type: string; data: string; recorded_at: string }>(
+    "SELECT e.event_id, e.type, e.data, e.recorded_at FROM json_each(?) j JOIN events e ON e.event_id = j.value WHERE e.type NOT IN ('ChargePosted', 'CreditAuthorizationRequired')",
+    [JSON.stringify([...seen])],
+  );
+  for (const r of rows) {
+    const kind = POSTING_KINDS[r.type];
+    if (!kind) continue;
+    const d = JSON.parse(r.data) as { amount: number; toAccountId?: string; fromAccountId?: string };
+    const counterparty = d.toAccountId ?? d.fromAccountId;
+    out.set(r.event_id, { kind, amount: d.amount, at: r.recorded_at, ...(counterparty !== undefined ? { counterparty } : {}) });
+  }
+  return out;
+}
+
 /** Decides a batch. Reads what it needs in three queries (and the cards of a denied account); writes nothing. */
 export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const { runId, period, fees, policy, metadata } = input;
@@ -235,6 +259,7 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const cardsOf = (accountId: string): CardRowForRun[] =>
     sql.all<CardRowForRun>(`SELECT ${CARD_COLUMNS} FROM cards WHERE account_id = ? AND status = 'active' ORDER BY card_id`, [accountId]);
   const seen = alreadyPosted(sql, ids, range, chargeId);
+  const heldByOther = heldByOtherPostings(sql, seen);
   const eligibleNow = (row: AccountRowForRun): boolean => skipReason(row, (activeCards.get(row.account_id) ?? 0) > 0, seen.has(postingEventId(row.account_id, chargeId)), fees) === null;
   const late = input.approvalPosition === undefined ? NOBODY : notEligibleAtApproval(sql, input.accounts, range, input.approvalPosition, eligibleNow);
 
@@ -244,7 +269,15 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   for (const row of input.accounts) {
     const accountId = row.account_id;
     try {
-      const charged = seen.has(postingEventId(accountId, chargeId));
+      const feeKey = postingEventId(accountId, chargeId);
+      const other = heldByOther.get(feeKey);
+      const fee = feeFor(fees, row.currency);
+      if (other && fee !== undefined) {
+        // Not charged: the decider refuses the fee's id, naming the posting that holds it.
+        const d = accountDecider.decide({ type: 'PostCharge', accountId, chargeId, amount: fee, description, authorizationId: authorizationIdFor(accountId, chargeId) }, accountStateFromRow(row, new Map([[chargeId, other]])));
+        throw new Error(isRefusal(d) ? `${d.code}: ${d.message}` : `the fee's posting id ${chargeId} is held by another posting`);
+      }
+      const charged = seen.has(feeKey);
       const reason = skipReason(row, (activeCards.get(accountId) ?? 0) > 0, charged, fees);
       if (reason || late.has(accountId)) {
         out.counts.skipped++;
@@ -263,7 +296,7 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
 }
 
 /** The decider never changes a state's set of posting ids: evolve makes a new one. */
-const NO_POSTINGS: ReadonlySet<string> = new Set<string>();
+const NO_POSTINGS: PostingIds = new Map<string, PostingRecord>();
 
 interface AccountJob {
   readonly runId: string;
