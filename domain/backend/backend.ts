@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { StoredEvent } from '../eventstore/types.js';
 import { StoreError } from '../eventstore/types.js';
-import type { Role } from '../operators/roles.js';
+import { forbiddenMessage, type Role } from '../operators/roles.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type AppError, type Result } from '../shared/result.js';
 import { commands, COMMAND_TYPES, type CommandType } from './commands.js';
@@ -150,7 +150,7 @@ export function createBackend(deps: BackendDeps): Backend {
         const t = type as CommandType;
         const def = commands[t];
         if (!(def.roles as readonly Role[]).includes(op.value.role)) {
-          return { ok: false, error: { code: ErrorCodes.forbidden, message: `${t} needs the role ${def.roles.join(' or ')}; ${op.value.operatorId} is ${op.value.role}` } };
+          return { ok: false, error: { code: ErrorCodes.forbidden, message: forbiddenMessage(t, def.roles, op.value.operatorId, op.value.role) } };
         }
         const parsed = (def.schema as z.ZodType).safeParse(input);
         if (!parsed.success) return { ok: false, error: validationError(t, parsed.error) };
@@ -170,11 +170,11 @@ export function createBackend(deps: BackendDeps): Backend {
         }
         return { ok: true, value: { commandId, events: handled.events.map((e) => ({ type: e.type, streamId: e.streamId, position: e.position })) } };
       },
-      requireRole: async (roles) => {
+      requireRole: async (roles, what) => {
         const op = await currentOperator();
         if (!op.ok) return op;
         if (roles !== 'any' && !roles.includes(op.value.role)) {
-          return { ok: false, error: { code: ErrorCodes.forbidden, message: `this needs the role ${roles.join(' or ')}; ${op.value.operatorId} is ${op.value.role}` } };
+          return { ok: false, error: { code: ErrorCodes.forbidden, message: forbiddenMessage(what ?? 'this', roles, op.value.operatorId, op.value.role) } };
         }
         return op;
       },
@@ -190,7 +190,7 @@ export function createBackend(deps: BackendDeps): Backend {
       if (def.access !== 'public') {
         const readOnly = def.access === 'read' || ('readOnly' in def && def.readOnly === true);
         if (!(readOnly && options.localReadOnly)) {
-          const allowed = await ctx.requireRole(def.access === 'read' || def.access === 'signedIn' ? 'any' : def.access);
+          const allowed = await ctx.requireRole(def.access === 'read' || def.access === 'signedIn' ? 'any' : def.access, method);
           if (!allowed.ok) return allowed;
         }
       }

@@ -96,7 +96,7 @@ export interface MethodContext {
   login(operatorId: string, password: string): Promise<Result<SessionInfo>>;
   logout(): void;
   execute(command: unknown, envelope: { commandId?: string; correlationId?: string; causationId?: string }): Promise<Result<CommandOutcome>>;
-  requireRole(roles: readonly Role[] | 'any'): Promise<Result<SessionInfo>>;
+  requireRole(roles: readonly Role[] | 'any', what?: string): Promise<Result<SessionInfo>>;
 }
 
 /** `public`: anyone; `signedIn`: any operator; `read`: any operator, or the CLI's read-only commands; else the roles listed. */
@@ -278,8 +278,9 @@ export const methods = {
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no charge run ${p.runId}` } };
     },
   }),
+  /** Planning is supervision: admins do not plan runs. */
   'chargeRuns.preview': method({
-    access: ['supervisor', 'admin'],
+    access: ['supervisor'],
     params: z.strictObject({ period, fees: feesSchema }),
     run: async (ctx, p): Promise<Result<Preview>> => done(await ctx.store.read((sql) => previewChargeRun(sql, p.period, p.fees))),
   }),
@@ -292,8 +293,9 @@ export const methods = {
       return done(await ctx.store.read((sql) => listOutcomes(sql, runId, list)));
     },
   }),
+  /** Drives a running run (or retries its failed accounts): supervision, not for admins. */
   'chargeRuns.wait': method({
-    access: ['supervisor', 'admin'],
+    access: ['supervisor'],
     params: z.strictObject({ runId: z.string().min(1).max(64), retryFailed: z.boolean().optional() }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const who = ctx.session();
