@@ -17,6 +17,11 @@ import type { CardOpsStore } from './store.js';
 import { methods, type MethodContext } from './methods.js';
 import { validationError } from './validation.js';
 import { verifyPassword } from './passwords.js';
+import { handleCommand } from '../commandHandler.js';
+import { operatorDecider, type OperatorCommand } from '../operators/decider.js';
+import { operatorStreamId } from '../operators/events.js';
+import { readSettings } from '../settings/projection.js';
+import { DEFAULT_SETTINGS, type SignInSettings } from '../settings/settings.js';
 import { ChargeRunJobs } from '../chargeruns/jobs.js';
 import type { RunProgress } from '../chargeruns/executor.js';
 import { startOrderReminderSweep } from '../orders/scheduler.js';
@@ -58,6 +63,8 @@ export interface BackendDeps {
   readonly ids?: IdGenerator;
   /** Accounts per charge-run batch (default 10 000). */
   readonly chargeRunBatchSize?: number;
+  /** How a failed sign-in waits before it is answered (tests pass one that records and returns at once). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export function createBackend(deps: BackendDeps): Backend {
@@ -70,6 +77,14 @@ export function createBackend(deps: BackendDeps): Backend {
   };
   const jobs = new ChargeRunJobs(store, (payload) => broadcast({ topic: 'chargerun', payload }), deps.chargeRunBatchSize);
   const stopReminders = startOrderReminderSweep(store, clock, ids);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const signInFailures = new SignInFailures();
+  /** Sign-in failures, lockouts and the clearing of failures, on the operator's stream, recorded by `system`. */
+  async function recordSignIn(command: OperatorCommand): Promise<void> {
+    const commandId = ids.next();
+    const r = await handleCommand(store, operatorDecider, operatorStreamId(command.operatorId), command, { metadata: { operator: 'system', correlationId: commandId, causationId: commandId, commandId } });
+    if (!r.ok) throw new Error(`${r.refusal.code}: ${r.refusal.message}`);
+  }
 
   const unsubscribe = (() => {
     let started = false;
@@ -103,16 +118,27 @@ export function createBackend(deps: BackendDeps): Backend {
 
   function connect(options: ConnectOptions): Connection {
     let session: SessionInfo | null = null;
+    /** When the session was last used (ms since the epoch, by the backend's clock), and the idle timeout last read from the settings. */
+    let lastActive = 0;
+    let idleMs = DEFAULT_SETTINGS.signIn.idleTimeoutMinutes * 60_000;
+    const idle = (): boolean => session !== null && Date.parse(clock.now()) - lastActive > idleMs;
     const listeners = new Set<(p: Push) => void>();
-    const entry = { push: (p: Push) => listeners.forEach((l) => l(p)), signedIn: () => session !== null };
+    const entry = { push: (p: Push) => listeners.forEach((l) => l(p)), signedIn: () => session !== null && !idle() };
     connections.add(entry);
     unsubscribe.start();
 
-    /** The operator behind the session, as the read model has it now: a disabled operator stops at once. */
+    /** The operator behind the session, as the read model has it now: a disabled operator stops at once; an idle session expires. */
     async function currentOperator(): Promise<Result<SessionInfo>> {
       if (!session) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
       const id = session.operatorId;
-      const row = await store.read((sql) => sql.get<{ display_name: string; role: Role; status: string }>('SELECT display_name, role, status FROM operators WHERE operator_id = ?', [id]));
+      const [row, idleMinutes] = await store.read((sql) => [sql.get<{ display_name: string; role: Role; status: string }>('SELECT display_name, role, status FROM operators WHERE operator_id = ?', [id]), readSettings(sql).signIn.idleTimeoutMinutes] as const);
+      const now = Date.parse(clock.now());
+      idleMs = idleMinutes * 60_000;
+      if (now - lastActive > idleMs) {
+        session = null;
+        return { ok: false, error: { code: ErrorCodes.sessionExpired, message: `the session of ${id} expired after ${idleMinutes} minutes without use: sign in again` } };
+      }
+      lastActive = now;
       if (!row || row.status !== 'active') {
         session = null;
         return { ok: false, error: { code: ErrorCodes.unauthenticated, message: `operator ${id} is no longer active: sign in again` } };
@@ -128,13 +154,36 @@ export function createBackend(deps: BackendDeps): Backend {
       ids,
       origin: options.origin,
       progress: (task, done, total) => entry.push({ topic: 'progress', payload: { task, done, total } }),
-      session: () => session,
+      // An idle session is no session; the next call that needs one answers SESSION_EXPIRED.
+      session: () => (idle() ? null : session),
       async login(operatorId, password) {
-        const row = await store.read((sql) => sql.get<{ display_name: string; role: Role; status: string; password_hash: string }>('SELECT display_name, role, status, password_hash FROM operators WHERE operator_id = ?', [operatorId]));
-        const good = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
-        if (!row || !good) return { ok: false, error: { code: ErrorCodes.badCredentials, message: 'wrong operator name or password' } };
+        const fail = async (): Promise<Result<SessionInfo>> => {
+          // A growing delay before answering a failure, by the name tried (known or not, so the
+          // delay does not tell which names exist): the first waits failureDelayMs, each further one twice as long.
+          const n = signInFailures.fail(operatorId, Date.parse(clock.now()), signIn.lockoutMinutes * 60_000);
+          const ms = Math.min(signIn.failureDelayMs * 2 ** (n - 1), signIn.failureDelayMs * 16);
+          if (ms > 0) await sleep(ms);
+          return { ok: false, error: { code: ErrorCodes.badCredentials, message: BAD_CREDENTIALS_MESSAGE(signIn) } };
+        };
+        const [row, signIn] = await store.read((sql) => [
+          sql.get<{ display_name: string; role: Role; status: string; password_hash: string; failed_signins: number; locked_until: string | null }>('SELECT display_name, role, status, password_hash, failed_signins, locked_until FROM operators WHERE operator_id = ?', [operatorId]),
+          readSettings(sql).signIn,
+        ] as const);
+        const now = clock.now();
+        const locked = row?.locked_until != null && row.locked_until > now;
+        // A locked operator's password is not checked (a guess must not learn anything), but as long.
+        const good = row && !locked ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
+        if (!row) return fail(); // An unknown name: nothing recorded, the same answer.
+        if (locked || !good) {
+          await recordSignIn({ type: 'RecordFailedSignIn', operatorId, at: now, origin: options.origin, maxAttempts: signIn.maxFailedAttempts, lockoutMinutes: signIn.lockoutMinutes });
+          return fail();
+        }
         if (row.status !== 'active') return { ok: false, error: { code: ErrorCodes.badCredentials, message: `operator ${operatorId} is disabled: ask an admin to enable it` } };
+        signInFailures.clear(operatorId);
+        if (row.failed_signins > 0) await recordSignIn({ type: 'RecordSuccessfulSignIn', operatorId });
         session = { operatorId, displayName: row.display_name, role: row.role };
+        lastActive = Date.parse(now);
+        idleMs = signIn.idleTimeoutMinutes * 60_000;
         return { ok: true, value: session };
       },
       logout() {
@@ -203,7 +252,7 @@ export function createBackend(deps: BackendDeps): Backend {
 
     return {
       get session() {
-        return session;
+        return idle() ? null : session;
       },
       call: (method, params) => callUnknown(method, params) as never,
       callUnknown,
@@ -229,6 +278,29 @@ export function createBackend(deps: BackendDeps): Backend {
       await store.close();
     },
   };
+}
+
+const BAD_CREDENTIALS_MESSAGE = (s: SignInSettings): string =>
+  `wrong operator name or password (after ${s.maxFailedAttempts} failed attempts an operator is locked for ${s.lockoutMinutes} minutes: wait, or ask an admin to reset the password)`;
+
+/**
+ * Failed sign-ins by the name tried, in memory, for the delay only (the lockout is on the
+ * operator's stream). Unknown names are counted too, so the delay does not tell which names
+ * exist; at most 10 000 names are kept, the oldest dropped first.
+ */
+class SignInFailures {
+  private readonly byName = new Map<string, { n: number; last: number }>();
+  fail(name: string, now: number, forgetAfterMs: number): number {
+    const prev = this.byName.get(name);
+    const n = prev && now - prev.last < forgetAfterMs ? prev.n + 1 : 1;
+    this.byName.delete(name);
+    this.byName.set(name, { n, last: now });
+    if (this.byName.size > 10_000) this.byName.delete(this.byName.keys().next().value as string);
+    return n;
+  }
+  clear(name: string): void {
+    this.byName.delete(name);
+  }
 }
 
 /** A hash to compare against when the operator does not exist, so timing does not tell. */

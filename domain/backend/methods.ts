@@ -7,6 +7,7 @@ import type { VerifyReport } from '../eventstore/projection.js';
 import type { StoreStats } from '../eventstore/sqljs/store.js';
 import type { EventMetadata, StoredEvent } from '../eventstore/types.js';
 import type { OperatorRow } from '../operators/projection.js';
+import { password } from '../operators/schemas.js';
 import type { Role } from '../operators/roles.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
@@ -49,6 +50,7 @@ import { refundableCharge } from '../refunds/commands.js';
 import { listOrders, orderDetail, type OrderDetail, type OrderRow } from '../orders/queries.js';
 import { fxRate, paymentMethod, quotePayment, sendDueOrderReminders, type PaymentQuote } from '../orders/commands.js';
 import { amount as minorAmount, currency as currencyCode } from '../shared/schemas.js';
+import { controlRequestsParams, listControlRequests, type ControlRequestRow } from '../controls/projection.js';
 
 export interface SessionInfo {
   readonly operatorId: string;
@@ -152,12 +154,14 @@ const operatorsTable: TableSpec<OperatorRow> = {
   columns: { operatorId: 'operator_id', displayName: 'display_name', role: 'role', status: 'status', updatedAt: 'updated_at' },
   search: ['operator_id', 'display_name'],
   defaultSort: 'operatorId',
-  select: 'operator_id, display_name, role, status, created_at, updated_at',
+  select: 'operator_id, display_name, role, status, demo, locked_until, created_at, updated_at',
   map: (r) => ({
     operatorId: String(r.operator_id),
     displayName: String(r.display_name),
     role: String(r.role),
     status: r.status === 'disabled' ? 'disabled' : 'active',
+    demo: r.demo === 1,
+    lockedUntil: typeof r.locked_until === 'string' ? r.locked_until : null,
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   }),
@@ -201,6 +205,12 @@ export const methods = {
     access: ['admin'],
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<OperatorRow>>> => done(await ctx.store.read((sql) => keysetPage(sql, operatorsTable, p))),
+  }),
+  /** Role grants and control-settings changes, pending or decided (approve or reject with ApproveRoleGrant/RejectRoleGrant, ApproveSettingsChange/RejectSettingsChange). */
+  'controls.requests': method({
+    access: ['admin'],
+    params: controlRequestsParams,
+    run: async (ctx, p): Promise<Result<ControlRequestRow[]>> => done(await ctx.store.read((sql) => listControlRequests(sql, p))),
   }),
   'accounts.list': method({
     access: 'signedIn',
@@ -407,7 +417,7 @@ export const methods = {
   'system.setup': method({
     access: 'public',
     params: z.discriminatedUnion('mode', [
-      z.strictObject({ mode: z.literal('admin'), password: z.string().min(4, 'at least 4 characters').max(200) }),
+      z.strictObject({ mode: z.literal('admin'), password }),
       z.strictObject({ mode: z.literal('demo') }),
     ]),
     run: async (ctx, p): Promise<Result<{ operators: string[] }>> => {
