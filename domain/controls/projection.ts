@@ -99,8 +99,14 @@ export const controlRequestsParams = z.strictObject({
 export function listControlRequests(sql: Sql, p: z.output<typeof controlRequestsParams>): ControlRequestRow[] {
   const where: string[] = [];
   const args: (string | number)[] = [];
-  if (p.status) (where.push('status = ?'), args.push(p.status));
-  if (p.kind) (where.push('kind = ?'), args.push(p.kind));
+  if (p.status) {
+    where.push('status = ?');
+    args.push(p.status);
+  }
+  if (p.kind) {
+    where.push('kind = ?');
+    args.push(p.kind);
+  }
   const rows = sql.all<{
     request_id: string;
     kind: ControlRequestKind;
