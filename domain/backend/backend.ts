@@ -25,6 +25,7 @@ import { DEFAULT_SETTINGS, type SignInSettings } from '../settings/settings.js';
 import { ChargeRunJobs } from '../chargeruns/jobs.js';
 import type { RunProgress } from '../chargeruns/executor.js';
 import { startOrderReminderSweep } from '../orders/scheduler.js';
+import { reportTickets } from '../reports/tickets.js';
 
 export type { Api, ApiMethod, ApiParams, ApiResult, SessionInfo, CommandOutcome } from './methods.js';
 import type { ApiMethod, ApiParams, ApiResult, SessionInfo } from './methods.js';
@@ -122,6 +123,13 @@ export function createBackend(deps: BackendDeps): Backend {
     let lastActive = 0;
     let idleMs = DEFAULT_SETTINGS.signIn.idleTimeoutMinutes * 60_000;
     const idle = (): boolean => session !== null && Date.parse(clock.now()) - lastActive > idleMs;
+    /** The identity of this sign-in: what it was given (report tickets) dies when it ends. */
+    let sessionKey: object | null = null;
+    const endSession = (): void => {
+      if (sessionKey) reportTickets(store).revokeSession(sessionKey);
+      sessionKey = null;
+      session = null;
+    };
     const listeners = new Set<(p: Push) => void>();
     const entry = { push: (p: Push) => listeners.forEach((l) => l(p)), signedIn: () => session !== null && !idle() };
     connections.add(entry);
@@ -135,12 +143,12 @@ export function createBackend(deps: BackendDeps): Backend {
       const now = Date.parse(clock.now());
       idleMs = idleMinutes * 60_000;
       if (now - lastActive > idleMs) {
-        session = null;
+        endSession();
         return { ok: false, error: { code: ErrorCodes.sessionExpired, message: `the session of ${id} expired after ${idleMinutes} minutes without use: sign in again` } };
       }
       lastActive = now;
       if (!row || row.status !== 'active') {
-        session = null;
+        endSession();
         return { ok: false, error: { code: ErrorCodes.unauthenticated, message: `operator ${id} is no longer active: sign in again` } };
       }
       session = { operatorId: id, displayName: row.display_name, role: row.role };
@@ -156,6 +164,7 @@ export function createBackend(deps: BackendDeps): Backend {
       progress: (task, done, total) => entry.push({ topic: 'progress', payload: { task, done, total } }),
       // An idle session is no session; the next call that needs one answers SESSION_EXPIRED.
       session: () => (idle() ? null : session),
+      sessionKey: () => sessionKey,
       async login(operatorId, password) {
         const fail = async (): Promise<Result<SessionInfo>> => {
           // A growing delay before answering a failure, by the name tried (known or not, so the
@@ -181,13 +190,15 @@ export function createBackend(deps: BackendDeps): Backend {
         if (row.status !== 'active') return { ok: false, error: { code: ErrorCodes.badCredentials, message: `operator ${operatorId} is disabled: ask an admin to enable it` } };
         signInFailures.clear(operatorId);
         if (row.failed_signins > 0) await recordSignIn({ type: 'RecordSuccessfulSignIn', operatorId });
+        endSession();
         session = { operatorId, displayName: row.display_name, role: row.role };
+        sessionKey = {};
         lastActive = Date.parse(now);
         idleMs = signIn.idleTimeoutMinutes * 60_000;
         return { ok: true, value: session };
       },
       logout() {
-        session = null;
+        endSession();
       },
       async execute(input, envelope) {
         const op = await currentOperator();
@@ -263,7 +274,7 @@ export function createBackend(deps: BackendDeps): Backend {
       close() {
         connections.delete(entry);
         listeners.clear();
-        session = null;
+        endSession();
       },
     };
   }

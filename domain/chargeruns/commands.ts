@@ -7,7 +7,7 @@ import { amount, currency, entityId } from '../shared/schemas.js';
 import { freeText } from '../shared/text.js';
 import { SUPERVISION } from '../operators/roles.js';
 import { chargeRunDecider } from './decider.js';
-import { chargeRunStreamId } from './events.js';
+import { chargeRunStreamId, type Fees } from './events.js';
 import { previewChargeRun } from './preview.js';
 
 /** Supervision: an admin may not plan, approve, start, pause, resume or cancel a run. */
@@ -37,7 +37,15 @@ export const chargeRunCommands = {
   ApproveChargeRun: defineCommand({
     roles: SUPERVISORS,
     schema: z.strictObject({ type: z.literal('ApproveChargeRun'), runId }),
-    handle: (env, c) => executeOne(env, chargeRunStreamId(c.runId), chargeRunDecider, { ...c, operatorId: env.operatorId }),
+    // The preview again, as the run is approved: the accounts it will charge are those eligible
+    // now (the batches skip any that became eligible after the approval: changed_after_approval).
+    handle: async (env, c) => {
+      const preview = await env.store.read((sql) => {
+        const run = sql.get<{ period: string; fees_json: string }>("SELECT period, fees_json FROM charge_runs WHERE run_id = ? AND status = 'planned'", [c.runId]);
+        return run ? previewChargeRun(sql, run.period, JSON.parse(run.fees_json) as Fees) : undefined;
+      });
+      return executeOne(env, chargeRunStreamId(c.runId), chargeRunDecider, { ...c, operatorId: env.operatorId, ...(preview ? { preview } : {}) });
+    },
   }),
   StartChargeRun: defineCommand({
     roles: SUPERVISORS,

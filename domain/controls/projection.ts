@@ -119,7 +119,7 @@ export function listControlRequests(sql: Sql, p: z.output<typeof controlRequests
     decided_by: string | null;
     decided_at: string | null;
     reason: string | null;
-  }>(`SELECT * FROM control_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, request_id LIMIT ?`, [...args, p.limit ?? 100]);
+  }>(`SELECT * FROM control_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY requested_at DESC, rowid DESC LIMIT ?`, [...args, p.limit ?? 100]);
   return rows.map((r) => ({
     requestId: r.request_id,
     kind: r.kind,
