@@ -9,8 +9,8 @@ export async function openStore(options: Omit<OpenOptions, 'projections' | 'chec
   return SqlJsEventStore.open({ ...options, projections: PROJECTIONS, checks: [ledgerCheck] });
 }
 
-export async function openBackend(options: Omit<OpenOptions, 'projections' | 'checks'> & { clock?: Clock; ids?: IdGenerator; chargeRunBatchSize?: number } = {}): Promise<Backend> {
-  const { clock, ids, chargeRunBatchSize, ...rest } = options;
+export async function openBackend(options: Omit<OpenOptions, 'projections' | 'checks'> & { clock?: Clock; ids?: IdGenerator; chargeRunBatchSize?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<Backend> {
+  const { clock, ids, chargeRunBatchSize, sleep, ...rest } = options;
   const store = await openStore(clock ? { ...rest, now: () => clock.now() } : rest);
-  return createBackend({ store, ...(clock ? { clock } : {}), ...(ids ? { ids } : {}), ...(chargeRunBatchSize ? { chargeRunBatchSize } : {}) });
+  return createBackend({ store, ...(clock ? { clock } : {}), ...(ids ? { ids } : {}), ...(chargeRunBatchSize ? { chargeRunBatchSize } : {}), ...(sleep ? { sleep } : {}) });
 }

@@ -15,5 +15,6 @@ import { contactsProjection } from './contacts/projection.js';
 import { invoicesProjection } from './invoices/projection.js';
 import { refundsProjection } from './refunds/projection.js';
 import { ordersProjection } from './orders/projection.js';
+import { controlRequestsProjection } from './controls/projection.js';
 
-export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, contactsProjection, invoicesProjection, refundsProjection, ordersProjection];
+export const PROJECTIONS: readonly Projection[] = [systemProjection, operatorsProjection, settingsProjection, accountsProjection, cardsProjection, authorizationsProjection, chargeRunsProjection, paymentMethodsProjection, plansProjection, planSettingsProjection, outboxProjection, contactsProjection, invoicesProjection, refundsProjection, ordersProjection, controlRequestsProjection];

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { StoredEvent } from '../eventstore/types.js';
 import { StoreError } from '../eventstore/types.js';
-import type { Role } from '../operators/roles.js';
+import { forbiddenMessage, type Role } from '../operators/roles.js';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type AppError, type Result } from '../shared/result.js';
 import { commands, COMMAND_TYPES, type CommandType } from './commands.js';
@@ -18,6 +18,11 @@ import { methods, type MethodContext } from './methods.js';
 import { validationError } from './validation.js';
 import { verifyPassword } from './passwords.js';
 import { commandFingerprint } from './fingerprint.js';
+import { handleCommand } from '../commandHandler.js';
+import { operatorDecider, type OperatorCommand } from '../operators/decider.js';
+import { operatorStreamId } from '../operators/events.js';
+import { readSettings } from '../settings/projection.js';
+import { DEFAULT_SETTINGS, type SignInSettings } from '../settings/settings.js';
 import { ChargeRunJobs } from '../chargeruns/jobs.js';
 import type { RunProgress } from '../chargeruns/executor.js';
 import { startOrderReminderSweep } from '../orders/scheduler.js';
@@ -60,6 +65,8 @@ export interface BackendDeps {
   readonly ids?: IdGenerator;
   /** Accounts per charge-run batch (default 10 000). */
   readonly chargeRunBatchSize?: number;
+  /** How a failed sign-in waits before it is answered (tests pass one that records and returns at once). */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export function createBackend(deps: BackendDeps): Backend {
@@ -72,6 +79,14 @@ export function createBackend(deps: BackendDeps): Backend {
   };
   const jobs = new ChargeRunJobs(store, (payload) => broadcast({ topic: 'chargerun', payload }), deps.chargeRunBatchSize);
   const stopReminders = startOrderReminderSweep(store, clock, ids);
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const signInFailures = new SignInFailures();
+  /** Sign-in failures, lockouts and the clearing of failures, on the operator's stream, recorded by `system`. */
+  async function recordSignIn(command: OperatorCommand): Promise<void> {
+    const commandId = ids.next();
+    const r = await handleCommand(store, operatorDecider, operatorStreamId(command.operatorId), command, { metadata: { operator: 'system', correlationId: commandId, causationId: commandId, commandId } });
+    if (!r.ok) throw new Error(`${r.refusal.code}: ${r.refusal.message}`);
+  }
 
   const unsubscribe = (() => {
     let started = false;
@@ -105,6 +120,10 @@ export function createBackend(deps: BackendDeps): Backend {
 
   function connect(options: ConnectOptions): Connection {
     let session: SessionInfo | null = null;
+    /** When the session was last used (ms since the epoch, by the backend's clock), and the idle timeout last read from the settings. */
+    let lastActive = 0;
+    let idleMs = DEFAULT_SETTINGS.signIn.idleTimeoutMinutes * 60_000;
+    const idle = (): boolean => session !== null && Date.parse(clock.now()) - lastActive > idleMs;
     /** The identity of this sign-in: what it was given (report tickets) dies when it ends. */
     let sessionKey: object | null = null;
     const endSession = (): void => {
@@ -113,15 +132,22 @@ export function createBackend(deps: BackendDeps): Backend {
       session = null;
     };
     const listeners = new Set<(p: Push) => void>();
-    const entry = { push: (p: Push) => listeners.forEach((l) => l(p)), signedIn: () => session !== null };
+    const entry = { push: (p: Push) => listeners.forEach((l) => l(p)), signedIn: () => session !== null && !idle() };
     connections.add(entry);
     unsubscribe.start();
 
-    /** The operator behind the session, as the read model has it now: a disabled operator stops at once. */
+    /** The operator behind the session, as the read model has it now: a disabled operator stops at once; an idle session expires. */
     async function currentOperator(): Promise<Result<SessionInfo>> {
       if (!session) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
       const id = session.operatorId;
-      const row = await store.read((sql) => sql.get<{ display_name: string; role: Role; status: string }>('SELECT display_name, role, status FROM operators WHERE operator_id = ?', [id]));
+      const [row, idleMinutes] = await store.read((sql) => [sql.get<{ display_name: string; role: Role; status: string }>('SELECT display_name, role, status FROM operators WHERE operator_id = ?', [id]), readSettings(sql).signIn.idleTimeoutMinutes] as const);
+      const now = Date.parse(clock.now());
+      idleMs = idleMinutes * 60_000;
+      if (now - lastActive > idleMs) {
+        endSession();
+        return { ok: false, error: { code: ErrorCodes.sessionExpired, message: `the session of ${id} expired after ${idleMinutes} minutes without use: sign in again` } };
+      }
+      lastActive = now;
       if (!row || row.status !== 'active') {
         endSession();
         return { ok: false, error: { code: ErrorCodes.unauthenticated, message: `operator ${id} is no longer active: sign in again` } };
@@ -137,16 +163,39 @@ export function createBackend(deps: BackendDeps): Backend {
       ids,
       origin: options.origin,
       progress: (task, done, total) => entry.push({ topic: 'progress', payload: { task, done, total } }),
-      session: () => session,
+      // An idle session is no session; the next call that needs one answers SESSION_EXPIRED.
+      session: () => (idle() ? null : session),
       sessionKey: () => sessionKey,
       async login(operatorId, password) {
-        const row = await store.read((sql) => sql.get<{ display_name: string; role: Role; status: string; password_hash: string }>('SELECT display_name, role, status, password_hash FROM operators WHERE operator_id = ?', [operatorId]));
-        const good = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
-        if (!row || !good) return { ok: false, error: { code: ErrorCodes.badCredentials, message: 'wrong operator name or password' } };
+        const fail = async (): Promise<Result<SessionInfo>> => {
+          // A growing delay before answering a failure, by the name tried (known or not, so the
+          // delay does not tell which names exist): the first waits failureDelayMs, each further one twice as long.
+          const n = signInFailures.fail(operatorId, Date.parse(clock.now()), signIn.lockoutMinutes * 60_000);
+          const ms = Math.min(signIn.failureDelayMs * 2 ** (n - 1), signIn.failureDelayMs * 16);
+          if (ms > 0) await sleep(ms);
+          return { ok: false, error: { code: ErrorCodes.badCredentials, message: BAD_CREDENTIALS_MESSAGE(signIn) } };
+        };
+        const [row, signIn] = await store.read((sql) => [
+          sql.get<{ display_name: string; role: Role; status: string; password_hash: string; failed_signins: number; locked_until: string | null }>('SELECT display_name, role, status, password_hash, failed_signins, locked_until FROM operators WHERE operator_id = ?', [operatorId]),
+          readSettings(sql).signIn,
+        ] as const);
+        const now = clock.now();
+        const locked = row?.locked_until != null && row.locked_until > now;
+        // A locked operator's password is not checked (a guess must not learn anything), but as long.
+        const good = row && !locked ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
+        if (!row) return fail(); // An unknown name: nothing recorded, the same answer.
+        if (locked || !good) {
+          await recordSignIn({ type: 'RecordFailedSignIn', operatorId, at: now, origin: options.origin, maxAttempts: signIn.maxFailedAttempts, lockoutMinutes: signIn.lockoutMinutes });
+          return fail();
+        }
         if (row.status !== 'active') return { ok: false, error: { code: ErrorCodes.badCredentials, message: `operator ${operatorId} is disabled: ask an admin to enable it` } };
+        signInFailures.clear(operatorId);
+        if (row.failed_signins > 0) await recordSignIn({ type: 'RecordSuccessfulSignIn', operatorId });
         endSession();
         session = { operatorId, displayName: row.display_name, role: row.role };
         sessionKey = {};
+        lastActive = Date.parse(now);
+        idleMs = signIn.idleTimeoutMinutes * 60_000;
         return { ok: true, value: session };
       },
       logout() {
@@ -162,7 +211,7 @@ export function createBackend(deps: BackendDeps): Backend {
         const t = type as CommandType;
         const def = commands[t];
         if (!(def.roles as readonly Role[]).includes(op.value.role)) {
-          return { ok: false, error: { code: ErrorCodes.forbidden, message: `${t} needs the role ${def.roles.join(' or ')}; ${op.value.operatorId} is ${op.value.role}` } };
+          return { ok: false, error: { code: ErrorCodes.forbidden, message: forbiddenMessage(t, def.roles, op.value.operatorId, op.value.role) } };
         }
         const parsed = (def.schema as z.ZodType).safeParse(input);
         if (!parsed.success) return { ok: false, error: validationError(t, parsed.error) };
@@ -182,11 +231,11 @@ export function createBackend(deps: BackendDeps): Backend {
         }
         return { ok: true, value: { commandId, events: handled.events.map((e) => ({ type: e.type, streamId: e.streamId, position: e.position })) } };
       },
-      requireRole: async (roles) => {
+      requireRole: async (roles, what) => {
         const op = await currentOperator();
         if (!op.ok) return op;
         if (roles !== 'any' && !roles.includes(op.value.role)) {
-          return { ok: false, error: { code: ErrorCodes.forbidden, message: `this needs the role ${roles.join(' or ')}; ${op.value.operatorId} is ${op.value.role}` } };
+          return { ok: false, error: { code: ErrorCodes.forbidden, message: forbiddenMessage(what ?? 'this', roles, op.value.operatorId, op.value.role) } };
         }
         return op;
       },
@@ -202,7 +251,7 @@ export function createBackend(deps: BackendDeps): Backend {
       if (def.access !== 'public') {
         const readOnly = def.access === 'read' || ('readOnly' in def && def.readOnly === true);
         if (!(readOnly && options.localReadOnly)) {
-          const allowed = await ctx.requireRole(def.access === 'read' || def.access === 'signedIn' ? 'any' : def.access);
+          const allowed = await ctx.requireRole(def.access === 'read' || def.access === 'signedIn' ? 'any' : def.access, method);
           if (!allowed.ok) return allowed;
         }
       }
@@ -215,7 +264,7 @@ export function createBackend(deps: BackendDeps): Backend {
 
     return {
       get session() {
-        return session;
+        return idle() ? null : session;
       },
       call: (method, params) => callUnknown(method, params) as never,
       callUnknown,
@@ -241,6 +290,29 @@ export function createBackend(deps: BackendDeps): Backend {
       await store.close();
     },
   };
+}
+
+const BAD_CREDENTIALS_MESSAGE = (s: SignInSettings): string =>
+  `wrong operator name or password (after ${s.maxFailedAttempts} failed attempts an operator is locked for ${s.lockoutMinutes} minutes: wait, or ask an admin to reset the password)`;
+
+/**
+ * Failed sign-ins by the name tried, in memory, for the delay only (the lockout is on the
+ * operator's stream). Unknown names are counted too, so the delay does not tell which names
+ * exist; at most 10 000 names are kept, the oldest dropped first.
+ */
+class SignInFailures {
+  private readonly byName = new Map<string, { n: number; last: number }>();
+  fail(name: string, now: number, forgetAfterMs: number): number {
+    const prev = this.byName.get(name);
+    const n = prev && now - prev.last < forgetAfterMs ? prev.n + 1 : 1;
+    this.byName.delete(name);
+    this.byName.set(name, { n, last: now });
+    if (this.byName.size > 10_000) this.byName.delete(this.byName.keys().next().value as string);
+    return n;
+  }
+  clear(name: string): void {
+    this.byName.delete(name);
+  }
 }
 
 /** A hash to compare against when the operator does not exist, so timing does not tell. */

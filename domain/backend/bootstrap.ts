@@ -6,6 +6,7 @@
 import { operatorDecider } from '../operators/decider.js';
 import { operatorStreamId, type OperatorEvent } from '../operators/events.js';
 import type { Role } from '../operators/roles.js';
+import { MIN_PASSWORD_LENGTH } from '../operators/schemas.js';
 import { isRefusal } from '../decider.js';
 import { eventIdFor } from '../commandHandler.js';
 import type { NewEvent, StreamAppend } from '../eventstore/types.js';
@@ -40,10 +41,13 @@ function systemEvent(commandId: string, i: number, e: SystemEvent): NewEvent {
   return { eventId: eventIdFor(commandId, i), type: e.type, data: e.data, metadata: { operator: 'system', correlationId: commandId, causationId: commandId, commandId } };
 }
 
-async function operatorAppends(operators: readonly { operatorId: string; displayName: string; role: Role; password: string }[], commandId: string): Promise<StreamAppend[]> {
+async function operatorAppends(operators: readonly { operatorId: string; displayName: string; role: Role; password: string; demo?: true }[], commandId: string): Promise<StreamAppend[]> {
   const out: StreamAppend[] = [];
   for (const [i, o] of operators.entries()) {
-    const decision = operatorDecider.decide({ type: 'CreateOperator', operatorId: o.operatorId, displayName: o.displayName, role: o.role, passwordHash: await hashPassword(o.password) }, operatorDecider.initialState());
+    const decision = operatorDecider.decide(
+      { type: 'CreateOperator', operatorId: o.operatorId, displayName: o.displayName, role: o.role, passwordHash: await hashPassword(o.password), ...(o.demo ? { demo: o.demo } : {}) },
+      operatorDecider.initialState(),
+    );
     if (isRefusal(decision)) throw new BootstrapError(decision.code, decision.message);
     out.push({
       streamId: operatorStreamId(o.operatorId),
@@ -57,7 +61,7 @@ async function operatorAppends(operators: readonly { operatorId: string; display
 /** `cardops init`: the store's first admin. Refused if the store already has operators. */
 export async function initializeStore(store: CardOpsStore, admin: { operatorId?: string; password: string }, ids: IdGenerator = randomIds): Promise<void> {
   if ((await operatorCount(store)) > 0) throw new BootstrapError('ALREADY_INITIALIZED', 'this store is already initialized: it has operators. Sign in as an admin to add more.');
-  if (admin.password.length < 4) throw new BootstrapError('VALIDATION_FAILED', 'the admin password needs at least 4 characters');
+  if (admin.password.length < MIN_PASSWORD_LENGTH) throw new BootstrapError('VALIDATION_FAILED', `the admin password needs at least ${MIN_PASSWORD_LENGTH} characters: a passphrase of a few words is easy to remember`);
   const operatorId = admin.operatorId ?? 'admin';
   const commandId = ids.next();
   await store.appendMany([
@@ -82,7 +86,8 @@ export async function seedDemo(store: CardOpsStore, options: { accounts: number;
         systemEvent(commandId, 1, { type: 'DemoDataSeeded', data: { accounts: options.accounts, seed: options.seed } }),
       ],
     },
-    ...(await operatorAppends(DEMO_OPERATORS.map((o) => ({ ...o, password: DEMO_PASSWORD })), commandId)),
+    // The demo operators keep the short password `demo`: they are flagged as demo (`demo: true`).
+    ...(await operatorAppends(DEMO_OPERATORS.map((o) => ({ ...o, password: DEMO_PASSWORD, demo: true as const })), commandId)),
   ]);
   const seeded = await seedDemoAccounts(store, { accounts: options.accounts, seed: options.seed, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
   return { operators: DEMO_OPERATORS.length, accounts: seeded.accounts, events: seeded.events };

@@ -7,6 +7,7 @@ import type { VerifyReport } from '../eventstore/projection.js';
 import type { StoreStats } from '../eventstore/sqljs/store.js';
 import type { EventMetadata, StoredEvent } from '../eventstore/types.js';
 import type { OperatorRow } from '../operators/projection.js';
+import { password } from '../operators/schemas.js';
 import type { Role } from '../operators/roles.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
@@ -49,6 +50,7 @@ import { refundableCharge } from '../refunds/commands.js';
 import { listOrders, orderDetail, type OrderDetail, type OrderRow } from '../orders/queries.js';
 import { fxRate, paymentMethod, quotePayment, sendDueOrderReminders, type PaymentQuote } from '../orders/commands.js';
 import { amount as minorAmount, currency as currencyCode } from '../shared/schemas.js';
+import { controlRequestsParams, listControlRequests, type ControlRequestRow } from '../controls/projection.js';
 
 export interface SessionInfo {
   readonly operatorId: string;
@@ -98,7 +100,7 @@ export interface MethodContext {
   login(operatorId: string, password: string): Promise<Result<SessionInfo>>;
   logout(): void;
   execute(command: unknown, envelope: { commandId?: string; correlationId?: string; causationId?: string }): Promise<Result<CommandOutcome>>;
-  requireRole(roles: readonly Role[] | 'any'): Promise<Result<SessionInfo>>;
+  requireRole(roles: readonly Role[] | 'any', what?: string): Promise<Result<SessionInfo>>;
 }
 
 /** `public`: anyone; `signedIn`: any operator; `read`: any operator, or the CLI's read-only commands; else the roles listed. */
@@ -157,12 +159,14 @@ const operatorsTable: TableSpec<OperatorRow> = {
   columns: { operatorId: 'operator_id', displayName: 'display_name', role: 'role', status: 'status', updatedAt: 'updated_at' },
   search: ['operator_id', 'display_name'],
   defaultSort: 'operatorId',
-  select: 'operator_id, display_name, role, status, created_at, updated_at',
+  select: 'operator_id, display_name, role, status, demo, locked_until, created_at, updated_at',
   map: (r) => ({
     operatorId: String(r.operator_id),
     displayName: String(r.display_name),
     role: String(r.role),
     status: r.status === 'disabled' ? 'disabled' : 'active',
+    demo: r.demo === 1,
+    lockedUntil: typeof r.locked_until === 'string' ? r.locked_until : null,
     createdAt: String(r.created_at),
     updatedAt: String(r.updated_at),
   }),
@@ -206,6 +210,12 @@ export const methods = {
     access: ['admin'],
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<OperatorRow>>> => done(await ctx.store.read((sql) => keysetPage(sql, operatorsTable, p))),
+  }),
+  /** Role grants and control-settings changes, pending or decided (approve or reject with ApproveRoleGrant/RejectRoleGrant, ApproveSettingsChange/RejectSettingsChange). */
+  'controls.requests': method({
+    access: ['admin'],
+    params: controlRequestsParams,
+    run: async (ctx, p): Promise<Result<ControlRequestRow[]>> => done(await ctx.store.read((sql) => listControlRequests(sql, p))),
   }),
   'accounts.list': method({
     access: 'signedIn',
@@ -283,8 +293,9 @@ export const methods = {
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no charge run ${p.runId}` } };
     },
   }),
+  /** Planning is supervision: admins do not plan runs. */
   'chargeRuns.preview': method({
-    access: ['supervisor', 'admin'],
+    access: ['supervisor'],
     params: z.strictObject({ period, fees: feesSchema }),
     run: async (ctx, p): Promise<Result<Preview>> => done(await ctx.store.read((sql) => previewChargeRun(sql, p.period, p.fees))),
   }),
@@ -297,8 +308,9 @@ export const methods = {
       return done(await ctx.store.read((sql) => listOutcomes(sql, runId, list)));
     },
   }),
+  /** Drives a running run (or retries its failed accounts): supervision, not for admins. */
   'chargeRuns.wait': method({
-    access: ['supervisor', 'admin'],
+    access: ['supervisor'],
     params: z.strictObject({ runId: z.string().min(1).max(64), retryFailed: z.boolean().optional() }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const who = ctx.session();
@@ -432,7 +444,7 @@ export const methods = {
   'system.setup': method({
     access: 'public',
     params: z.discriminatedUnion('mode', [
-      z.strictObject({ mode: z.literal('admin'), password: z.string().min(4, 'at least 4 characters').max(200) }),
+      z.strictObject({ mode: z.literal('admin'), password }),
       z.strictObject({ mode: z.literal('demo') }),
     ]),
     run: async (ctx, p): Promise<Result<{ operators: string[] }>> => {

@@ -5,13 +5,15 @@ import { executeOne } from '../backend/work.js';
 import { PERIOD_RE } from '../shared/periods.js';
 import { amount, currency, entityId } from '../shared/schemas.js';
 import { freeText } from '../shared/text.js';
+import { SUPERVISION } from '../operators/roles.js';
 import { chargeRunDecider } from './decider.js';
 import { chargeRunStreamId, type Fees, type Preview } from './events.js';
 import { refuse, type Refusal } from '../decider.js';
 import { formatMoney } from '../shared/money.js';
 import { previewChargeRun } from './preview.js';
 
-const SUPERVISORS = ['supervisor', 'admin'] as const;
+/** Supervision: an admin may not plan, approve, start, pause, resume or cancel a run. */
+const SUPERVISORS = SUPERVISION;
 const runId = entityId('run');
 
 export const period = z.string().trim().regex(PERIOD_RE, 'a period is YYYY-MM, e.g. 2026-11');

@@ -6,6 +6,7 @@ import { refuse } from '../decider.js';
 import { operatorDecider } from './decider.js';
 import { operatorStreamId } from './events.js';
 import { operatorCommandSchemas as s } from './schemas.js';
+import { grantFor } from '../controls/fourEyes.js';
 
 const ADMIN = ['admin'] as const;
 
@@ -22,8 +23,17 @@ export const operatorCommands = {
   CreateOperator: defineCommand({
     roles: ADMIN,
     schema: s.CreateOperator,
-    handle: async (env, c) =>
-      handleCommand(env.store, operatorDecider, operatorStreamId(c.operatorId), { type: 'CreateOperator', operatorId: c.operatorId, displayName: c.displayName, role: c.role, passwordHash: await hashPassword(c.password) }, env),
+    // A new supervisor or admin waits for a second admin once the store has two.
+    handle: async (env, c) => {
+      const grant = await grantFor(env);
+      return handleCommand(
+        env.store,
+        operatorDecider,
+        operatorStreamId(c.operatorId),
+        { type: 'CreateOperator', operatorId: c.operatorId, displayName: c.displayName, role: c.role, passwordHash: await hashPassword(c.password), ...(grant ? { grant } : {}) },
+        env,
+      );
+    },
   }),
   ChangeOperatorRole: defineCommand({
     roles: ADMIN,
@@ -32,7 +42,9 @@ export const operatorCommands = {
       if (c.role !== 'admin' && (await isActiveAdmin(env, c.operatorId)) && (await otherActiveAdmins(env, c.operatorId)) === 0) {
         return refused('LAST_ADMIN', `${c.operatorId} is the last active admin: make another operator admin first, or nobody could manage operators`);
       }
-      return handleCommand(env.store, operatorDecider, operatorStreamId(c.operatorId), c, env);
+      // A change to supervisor or admin waits for a second admin once the store has two.
+      const grant = await grantFor(env);
+      return handleCommand(env.store, operatorDecider, operatorStreamId(c.operatorId), { ...c, ...(grant ? { grant } : {}) }, env);
     },
   }),
   ResetOperatorPassword: defineCommand({
@@ -56,5 +68,17 @@ export const operatorCommands = {
     roles: ADMIN,
     schema: s.EnableOperator,
     handle: (env, c) => handleCommand(env.store, operatorDecider, operatorStreamId(c.operatorId), c, env),
+  }),
+  /** A second admin approves a pending role grant (not the admin who asked): it applies at once. */
+  ApproveRoleGrant: defineCommand({
+    roles: ADMIN,
+    schema: s.ApproveRoleGrant,
+    handle: (env, c) => handleCommand(env.store, operatorDecider, operatorStreamId(c.operatorId), { ...c, approvedBy: env.operatorId }, env),
+  }),
+  /** Any admin rejects a pending role grant; the admin who asked may withdraw it this way. */
+  RejectRoleGrant: defineCommand({
+    roles: ADMIN,
+    schema: s.RejectRoleGrant,
+    handle: (env, c) => handleCommand(env.store, operatorDecider, operatorStreamId(c.operatorId), { ...c, rejectedBy: env.operatorId }, env),
   }),
 };

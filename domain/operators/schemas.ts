@@ -7,7 +7,13 @@ export const operatorId = z
   .trim()
   .regex(/^[a-z][a-z0-9._-]{1,31}$/, 'an operator name is 2 to 32 characters: lower-case letters, digits, dot, dash or underscore, starting with a letter');
 export const role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
-export const password = z.string().min(4, 'at least 4 characters').max(200, 'at most 200 characters');
+/** New passwords: at least 12 characters (the demo operators of `cardops seed` keep `demo`, flagged as demo). */
+export const MIN_PASSWORD_LENGTH = 12;
+export const password = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters: a passphrase of a few words is easy to remember`)
+  .max(200, 'at most 200 characters');
+const requestId = z.string().trim().min(1, 'the request id, from the pending requests').max(200);
 
 export const operatorCommandSchemas = {
   CreateOperator: z.strictObject({ type: z.literal('CreateOperator'), operatorId, displayName: freeText(80), role, password }),
@@ -15,4 +21,6 @@ export const operatorCommandSchemas = {
   ResetOperatorPassword: z.strictObject({ type: z.literal('ResetOperatorPassword'), operatorId, password }),
   DisableOperator: z.strictObject({ type: z.literal('DisableOperator'), operatorId, reason: freeText(500) }),
   EnableOperator: z.strictObject({ type: z.literal('EnableOperator'), operatorId }),
+  ApproveRoleGrant: z.strictObject({ type: z.literal('ApproveRoleGrant'), operatorId, requestId }),
+  RejectRoleGrant: z.strictObject({ type: z.literal('RejectRoleGrant'), operatorId, requestId, reason: freeText(500) }),
 };

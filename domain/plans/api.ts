@@ -54,7 +54,8 @@ export const planMethods = {
   }),
   /** The renewal job for a date, by hand (the app runs it daily by itself). */
   'plans.run': def({
-    access: ['supervisor', 'admin'],
+    // It charges customers: supervision, not for admins.
+    access: ['supervisor'],
     params: z.strictObject({ date: z.string().refine(isDate, 'a date as YYYY-MM-DD, e.g. 2026-04-01') }),
     run: async (ctx: MethodContext, p): Promise<Result<RenewalReport>> => {
       const who = ctx.session();

@@ -9,12 +9,23 @@ export interface Settings {
   readonly refunds: { readonly agentLimit: number };
   /** Reminders for an order's unpaid remainder, in minutes after the order was created (default: 1 hour, then 1 day). */
   readonly orderReminders: { readonly afterMinutes: readonly number[] };
+  /** Sign-in: lockout after failed attempts, the delay before answering a failure (doubling with each), and the idle timeout of a session. */
+  readonly signIn: SignInSettings;
+}
+
+export interface SignInSettings {
+  readonly maxFailedAttempts: number;
+  readonly lockoutMinutes: number;
+  /** The first failure waits this long before it is answered; each further one waits twice as long (at most 16 times). */
+  readonly failureDelayMs: number;
+  readonly idleTimeoutMinutes: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
   creditPolicy: { autoApproveMaxOverdraft: 5_000, autoDenyOverOverdraft: 50_000 },
   refunds: { agentLimit: 10_000 },
   orderReminders: { afterMinutes: [60, 1440] },
+  signIn: { maxFailedAttempts: 5, lockoutMinutes: 15, failureDelayMs: 250, idleTimeoutMinutes: 30 },
 };
 
 const minor = z.number().int('whole minor units').min(0, 'not negative').max(Number.MAX_SAFE_INTEGER);
@@ -27,6 +38,14 @@ export const settingsChanges = z.strictObject({
         .array(z.number().int('whole minutes').min(1, 'at least 1 minute').max(525_600, 'at most a year'))
         .max(10, 'at most 10 reminders')
         .refine((a) => a.every((m, i) => i === 0 || m > a[i - 1]!), 'each reminder must come after the one before it'),
+    })
+    .optional(),
+  signIn: z
+    .strictObject({
+      maxFailedAttempts: z.number().int('a whole number').min(1, 'at least 1').max(100, 'at most 100'),
+      lockoutMinutes: z.number().int('whole minutes').min(1, 'at least 1 minute').max(1440, 'at most a day'),
+      failureDelayMs: z.number().int('whole milliseconds').min(0, 'not negative').max(5_000, 'at most 5 seconds'),
+      idleTimeoutMinutes: z.number().int('whole minutes').min(1, 'at least 1 minute').max(1440, 'at most a day'),
     })
     .optional(),
 });
@@ -43,6 +62,7 @@ export function applyChanges(s: Settings, changes: SettingsChanges): Settings {
     ...(changes.creditPolicy ? { creditPolicy: changes.creditPolicy } : {}),
     ...(changes.refunds ? { refunds: changes.refunds } : {}),
     ...(changes.orderReminders ? { orderReminders: changes.orderReminders } : {}),
+    ...(changes.signIn ? { signIn: changes.signIn } : {}),
   };
 }
 

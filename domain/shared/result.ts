@@ -19,6 +19,8 @@ export const fail = (code: string, message: string, details?: Record<string, unk
 export const ErrorCodes = {
   validation: 'VALIDATION_FAILED',
   unauthenticated: 'UNAUTHENTICATED',
+  /** A signed-in connection unused for longer than the idle timeout (settings): sign in again. */
+  sessionExpired: 'SESSION_EXPIRED',
   badCredentials: 'BAD_CREDENTIALS',
   forbidden: 'FORBIDDEN',
   notFound: 'NOT_FOUND',

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const c = app.backend.connect({ origin: 'test' });
   expect((await c.call('auth.login', { operatorId: 'admin', password: 'demo' })).ok).toBe(true);
   for (let i = 0; i < EXTRA; i++) {
-    const r = await c.call('commands.execute', { command: { type: 'CreateOperator', operatorId: opId(i), displayName: `Op ${i}`, role: 'agent', password: 'temp-pass' } });
+    const r = await c.call('commands.execute', { command: { type: 'CreateOperator', operatorId: opId(i), displayName: `Op ${i}`, role: 'agent', password: 'temp-long-passphrase' } });
     expect(r.ok).toBe(true);
   }
   c.close();

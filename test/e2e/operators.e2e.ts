@@ -71,8 +71,8 @@ describe('operators (admin)', () => {
     await expect.poll(() => d.isVisible()).toBe(true);
     await d.getByLabel('Operator name').fill('X!');
     await d.getByLabel('Display name').fill('Bob Builder');
-    await d.getByLabel('Password', { exact: true }).fill('bob-pass');
-    await d.getByLabel('Repeat password').fill('bob-pass');
+    await d.getByLabel('Password', { exact: true }).fill('bob-long-passphrase');
+    await d.getByLabel('Repeat password').fill('bob-long-passphrase');
     await d.getByRole('button', { name: 'Create operator' }).click();
     const alert = d.getByRole('alert');
     await expect.poll(() => alert.textContent()).toContain('VALIDATION_FAILED');
@@ -86,7 +86,7 @@ describe('operators (admin)', () => {
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Operator created' }).isVisible()).toBe(true);
     await expect.poll(() => rowIds()).toContain('bob');
     expect(await row('bob').getByRole('cell').allTextContents()).toEqual(expect.arrayContaining(['Bob Builder', 'Supervisor', 'Active']));
-    expect(await trySignIn('bob', 'bob-pass')).toBeNull();
+    expect(await trySignIn('bob', 'bob-long-passphrase')).toBeNull();
   });
 
   it('changes a role', async () => {
@@ -103,16 +103,16 @@ describe('operators (admin)', () => {
   it('resets a password: the old one stops working, the new one works', async () => {
     await row('bob').getByRole('button', { name: 'Reset password of bob' }).click();
     const d = dialog('Reset password of bob');
-    await d.getByLabel('New password', { exact: true }).fill('fresh-pass');
-    await d.getByLabel('Repeat new password').fill('other-pass');
+    await d.getByLabel('New password', { exact: true }).fill('fresh-long-passphrase');
+    await d.getByLabel('Repeat new password').fill('other-long-passphrase');
     await d.getByRole('button', { name: 'Reset password' }).click();
     await expect.poll(() => d.getByText('the two passwords differ').isVisible()).toBe(true);
-    await d.getByLabel('Repeat new password').fill('fresh-pass');
+    await d.getByLabel('Repeat new password').fill('fresh-long-passphrase');
     await checkScreen(page, 'operators-reset-password');
     await d.getByRole('button', { name: 'Reset password' }).click();
     await expect.poll(() => d.isVisible()).toBe(false);
-    expect(await trySignIn('bob', 'bob-pass')).toContain('wrong operator name or password');
-    expect(await trySignIn('bob', 'fresh-pass')).toBeNull();
+    expect(await trySignIn('bob', 'bob-long-passphrase')).toContain('wrong operator name or password');
+    expect(await trySignIn('bob', 'fresh-long-passphrase')).toBeNull();
   });
 
   it('disables an operator with a reason (who then cannot sign in) and enables them again', async () => {
@@ -123,14 +123,14 @@ describe('operators (admin)', () => {
     await d.getByRole('button', { name: 'Disable operator' }).click();
     await expect.poll(() => d.isVisible()).toBe(false);
     await expect.poll(() => row('bob').getByRole('cell').allTextContents()).toContain('Disabled');
-    expect(await trySignIn('bob', 'fresh-pass')).toContain('operator bob is disabled');
+    expect(await trySignIn('bob', 'fresh-long-passphrase')).toContain('operator bob is disabled');
 
     await row('bob').getByRole('button', { name: 'Enable bob' }).click();
     const e = dialog('Enable bob');
     await e.getByRole('button', { name: 'Enable operator' }).click();
     await expect.poll(() => e.isVisible()).toBe(false);
     await expect.poll(() => row('bob').getByRole('cell').allTextContents()).toContain('Active');
-    expect(await trySignIn('bob', 'fresh-pass')).toBeNull();
+    expect(await trySignIn('bob', 'fresh-long-passphrase')).toBeNull();
   });
 
   it('shows the backend refusal in the dialog: the last admin cannot lose the role', async () => {
@@ -152,7 +152,7 @@ describe('operators (admin)', () => {
     expect((await c.call('auth.login', { operatorId: 'admin', password: 'demo' })).ok).toBe(true);
     for (let i = 0; i < 30; i++) {
       const id = `temp${String(i).padStart(2, '0')}`;
-      const r = await c.call('commands.execute', { command: { type: 'CreateOperator', operatorId: id, displayName: `Temp ${i}`, role: 'agent', password: 'temp-pass' } });
+      const r = await c.call('commands.execute', { command: { type: 'CreateOperator', operatorId: id, displayName: `Temp ${i}`, role: 'agent', password: 'temp-long-passphrase' } });
       expect(r.ok).toBe(true);
     }
     c.close();
@@ -192,14 +192,15 @@ describe('exports and errors', () => {
     // super1 becomes admin, opens Operators; then loses the role while looking at it.
     const c = app.backend.connect({ origin: 'test' });
     await c.call('auth.login', { operatorId: 'admin', password: 'demo' });
-    const setRole = (role: 'admin' | 'supervisor') => c.call('commands.execute', { command: { type: 'ChangeOperatorRole', operatorId: 'super1', role } });
+    const setRole = (role: 'admin' | 'supervisor' | 'agent') => c.call('commands.execute', { command: { type: 'ChangeOperatorRole', operatorId: 'super1', role } });
     expect((await setRole('admin')).ok).toBe(true);
     const other = await openApp(browser, app);
     await signIn(other.page, 'super1');
     await other.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Operators' }).click();
     await expect.poll(() => other.page.getByRole('table', { name: 'Operators' }).isVisible()).toBe(true);
-    expect((await setRole('supervisor')).ok).toBe(true);
-    c.close();
+    // With two admins, making super1 supervisor again would wait for a second admin (four eyes):
+    // taking every role away (agent) is direct.
+    expect(await setRole('agent')).toMatchObject({ ok: true, value: { events: [{ type: 'OperatorRoleChanged' }] } });
     // The change is pushed, the table reloads, the backend refuses: the toast names the code.
     const toast = other.page.getByRole('alert').filter({ hasText: 'Could not load operators' });
     await expect.poll(() => toast.isVisible()).toBe(true);
@@ -207,5 +208,45 @@ describe('exports and errors', () => {
     await checkScreen(other.page, 'error-toast');
     await expect.poll(() => other.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Operators' }).count()).toBe(0);
     await other.context.close();
+    // One admin again: super1 is supervisor again at once.
+    expect(await setRole('supervisor')).toMatchObject({ ok: true, value: { events: [{ type: 'OperatorRoleChanged' }] } });
+    c.close();
+  });
+});
+
+describe('four eyes (two admins)', () => {
+  it('a new supervisor waits for the second admin, who approves it on the Operators screen', async () => {
+    const c = app.backend.connect({ origin: 'test' });
+    expect((await c.call('auth.login', { operatorId: 'admin', password: 'demo' })).ok).toBe(true);
+    const second = await c.call('commands.execute', { command: { type: 'CreateOperator', operatorId: 'admin2', displayName: 'Second Admin', role: 'admin', password: 'second-admin-passphrase' } });
+    expect(second).toMatchObject({ ok: true, value: { events: [{ type: 'OperatorCreated' }] } });
+    c.close();
+    await page.getByRole('button', { name: 'New operator' }).click();
+    const d = dialog('New operator');
+    await expect.poll(() => d.isVisible()).toBe(true);
+    await d.getByLabel('Operator name').fill('carol');
+    await d.getByLabel('Display name').fill('Carol Checker');
+    await d.getByLabel('Role').selectOption('supervisor');
+    await d.getByLabel('Password', { exact: true }).fill('carol-long-passphrase');
+    await d.getByLabel('Repeat password').fill('carol-long-passphrase');
+    await d.getByRole('button', { name: 'Create operator' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Waiting for a second admin' }).isVisible()).toBe(true);
+    const mine = page.getByRole('region', { name: 'Role grants waiting for a second admin' });
+    await expect.poll(() => mine.isVisible()).toBe(true);
+    // The admin who asked cannot approve it.
+    expect(await mine.getByRole('button', { name: /^Approve Create carol/ }).isDisabled()).toBe(true);
+    await checkScreen(page, 'operators-pending-grant');
+    expect(await rowIds()).not.toContain('carol');
+    // The second admin approves it in their own window.
+    const other = await openApp(browser, app);
+    await signIn(other.page, 'admin2', 'second-admin-passphrase');
+    await other.page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Operators' }).click();
+    const theirs = other.page.getByRole('region', { name: 'Role grants waiting for a second admin' });
+    await theirs.getByRole('button', { name: /^Approve Create carol/ }).click();
+    await expect.poll(() => theirs.isVisible()).toBe(false);
+    await other.context.close();
+    await expect.poll(() => rowIds()).toContain('carol');
+    await expect.poll(() => mine.isVisible()).toBe(false);
+    expect(await trySignIn('carol', 'carol-long-passphrase')).toBeNull();
   });
 });

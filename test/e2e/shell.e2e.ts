@@ -47,7 +47,7 @@ describe('the backend over a message port (the Electron host)', () => {
     expect(await reply(1)).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     port2.postMessage({ kind: 'request', id: 2, method: 'auth.login', params: { operatorId: 'admin', password: 'demo' } });
     expect(await reply(2)).toMatchObject({ ok: true, result: { operatorId: 'admin', role: 'admin' } });
-    port2.postMessage({ kind: 'request', id: 3, method: 'commands.execute', params: { command: { type: 'CreateOperator', operatorId: 'dana', displayName: 'Dana', role: 'agent', password: 'pass' } } });
+    port2.postMessage({ kind: 'request', id: 3, method: 'commands.execute', params: { command: { type: 'CreateOperator', operatorId: 'dana', displayName: 'Dana', role: 'agent', password: 'dana-long-pass' } } });
     expect(await reply(3)).toMatchObject({ ok: true });
     for (let i = 0; i < 200 && !inbox.some((m) => m.kind === 'push'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(inbox.find((m) => m.kind === 'push')).toMatchObject({ kind: 'push', push: { topic: 'events', payload: { types: ['OperatorCreated'] } } });

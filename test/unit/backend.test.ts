@@ -23,7 +23,7 @@ describe('signing in', () => {
     const c = backend.connect({ origin: 'test' });
     const bad = await c.call('auth.login', { operatorId: 'agent1', password: 'nope' });
     const unknown = await c.call('auth.login', { operatorId: 'ghost', password: 'demo' });
-    expect(bad).toEqual({ ok: false, error: { code: 'BAD_CREDENTIALS', message: 'wrong operator name or password' } });
+    expect(bad).toEqual({ ok: false, error: { code: 'BAD_CREDENTIALS', message: 'wrong operator name or password (after 5 failed attempts an operator is locked for 15 minutes: wait, or ask an admin to reset the password)' } });
     expect(unknown).toEqual(bad);
     expect(c.session).toBeNull();
     const good = await c.call('auth.login', { operatorId: 'agent1', password: 'demo' });
@@ -52,7 +52,7 @@ describe('commands', () => {
   it('checks the role in the backend: an agent cannot create operators, and nothing is written', async () => {
     const agent = await as('agent1');
     const before = await head();
-    const r = await agent.call('commands.execute', { command: { type: 'CreateOperator', operatorId: 'mallory', displayName: 'M', role: 'admin', password: 'secret' } });
+    const r = await agent.call('commands.execute', { command: { type: 'CreateOperator', operatorId: 'mallory', displayName: 'M', role: 'admin', password: 'long-enough-secret' } });
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: expect.stringMatching(/needs the role admin; agent1 is agent/) } });
     expect(await head()).toBe(before);
     expect(await (await as('admin')).call('operators.list', {})).toMatchObject({ ok: true });
@@ -83,7 +83,7 @@ describe('commands', () => {
 
   it('is idempotent by command id: a repeat writes nothing and succeeds', async () => {
     const admin = await as('admin');
-    const command = { type: 'CreateOperator', operatorId: 'agent9', displayName: 'Nine', role: 'agent', password: 'secret' } as const;
+    const command = { type: 'CreateOperator', operatorId: 'agent9', displayName: 'Nine', role: 'agent', password: 'long-enough-secret' } as const;
     const first = await admin.call('commands.execute', { command, commandId: 'same' });
     const again = await admin.call('commands.execute', { command, commandId: 'same' });
     expect(first).toMatchObject({ ok: true, value: { events: [{ type: 'OperatorCreated' }] } });
@@ -94,7 +94,7 @@ describe('commands', () => {
 
   it('decides again after a concurrent write: two creations of one operator, one wins', async () => {
     const a = await as('admin');
-    const results = await Promise.all([1, 2].map((n) => a.call('commands.execute', { command: { type: 'CreateOperator', operatorId: 'twin', displayName: `Twin ${n}`, role: 'agent', password: 'secret' } })));
+    const results = await Promise.all([1, 2].map((n) => a.call('commands.execute', { command: { type: 'CreateOperator', operatorId: 'twin', displayName: `Twin ${n}`, role: 'agent', password: 'long-enough-secret' } })));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toMatchObject([{ error: { code: 'OPERATOR_EXISTS' } }]);
   });
@@ -109,10 +109,10 @@ describe('commands', () => {
 
   it('a new password works and the old one stops working', async () => {
     const admin = await as('admin');
-    expect(await admin.call('commands.execute', { command: { type: 'ResetOperatorPassword', operatorId: 'agent1', password: 'n3w-pass' } })).toMatchObject({ ok: true });
+    expect(await admin.call('commands.execute', { command: { type: 'ResetOperatorPassword', operatorId: 'agent1', password: 'n3w-pass-phrase' } })).toMatchObject({ ok: true });
     const c = backend.connect({ origin: 'test' });
     expect(await c.call('auth.login', { operatorId: 'agent1', password: 'demo' })).toMatchObject({ ok: false });
-    expect(await c.call('auth.login', { operatorId: 'agent1', password: 'n3w-pass' })).toMatchObject({ ok: true });
+    expect(await c.call('auth.login', { operatorId: 'agent1', password: 'n3w-pass-phrase' })).toMatchObject({ ok: true });
   });
 });
 
@@ -129,7 +129,7 @@ describe('queries', () => {
   it('pages operators by keyset, sorted and searched in SQL', async () => {
     const admin = await as('admin');
     for (let i = 0; i < 12; i++) {
-      const r = await admin.call('commands.execute', { command: { type: 'CreateOperator', operatorId: `clerk${String(i).padStart(2, '0')}`, displayName: `Clerk ${12 - i}`, role: 'agent', password: 'secret' } });
+      const r = await admin.call('commands.execute', { command: { type: 'CreateOperator', operatorId: `clerk${String(i).padStart(2, '0')}`, displayName: `Clerk ${12 - i}`, role: 'agent', password: 'long-enough-secret' } });
       expect(r.ok).toBe(true);
     }
     const ids: string[] = [];

@@ -47,3 +47,46 @@ describe('EnableOperator', () => {
   it('does nothing for an active operator', () => spec.given([created]).when(cmd({ type: 'EnableOperator', operatorId: 'agent1' })).thenNothingHappens());
   it('refuses an unknown operator', () => spec.given([]).when(cmd({ type: 'EnableOperator', operatorId: 'agent1' })).thenRefuses('OPERATOR_NOT_FOUND'));
 });
+
+describe('role grants that wait for a second admin', () => {
+  const grant = { requestId: 'req-1', requestedBy: 'admin' };
+  const requested: OperatorEvent = { type: 'RoleGrantRequested', data: { requestId: 'req-1', operatorId: 'agent1', role: 'supervisor', requestedBy: 'admin', kind: 'change', from: 'agent' } };
+  it('a change to supervisor with a grant is only a request', () =>
+    spec.given([created]).when(cmd({ type: 'ChangeOperatorRole', operatorId: 'agent1', role: 'supervisor', grant })).then([requested]));
+  it('a change to agent is direct even with a grant', () =>
+    spec
+      .given([created, { type: 'OperatorRoleChanged', data: { operatorId: 'agent1', from: 'agent', to: 'supervisor' } }])
+      .when(cmd({ type: 'ChangeOperatorRole', operatorId: 'agent1', role: 'agent', grant }))
+      .then([{ type: 'OperatorRoleChanged', data: { operatorId: 'agent1', from: 'supervisor', to: 'agent' } }]));
+  it('refuses another change while one is pending', () => spec.given([created, requested]).when(cmd({ type: 'ChangeOperatorRole', operatorId: 'agent1', role: 'admin', grant })).thenRefuses('GRANT_PENDING', /req-1/));
+  it('refuses the requester approving their own grant', () => spec.given([created, requested]).when(cmd({ type: 'ApproveRoleGrant', operatorId: 'agent1', requestId: 'req-1', approvedBy: 'admin' })).thenRefuses('FOUR_EYES'));
+  it('another admin approves: the role changes', () =>
+    spec
+      .given([created, requested])
+      .when(cmd({ type: 'ApproveRoleGrant', operatorId: 'agent1', requestId: 'req-1', approvedBy: 'admin2' }))
+      .then([
+        { type: 'RoleGrantApproved', data: { requestId: 'req-1', operatorId: 'agent1', role: 'supervisor', requestedBy: 'admin', approvedBy: 'admin2' } },
+        { type: 'OperatorRoleChanged', data: { operatorId: 'agent1', from: 'agent', to: 'supervisor' } },
+      ]));
+  it('a rejected grant is no longer pending', () =>
+    spec
+      .given([created, requested, { type: 'RoleGrantRejected', data: { requestId: 'req-1', operatorId: 'agent1', role: 'supervisor', requestedBy: 'admin', rejectedBy: 'admin2', reason: 'no' } }])
+      .when(cmd({ type: 'ApproveRoleGrant', operatorId: 'agent1', requestId: 'req-1', approvedBy: 'admin2' }))
+      .thenRefuses('NO_PENDING_REQUEST'));
+});
+
+describe('sign-in failures', () => {
+  const failed = (attempt: number): OperatorEvent => ({ type: 'OperatorSignInFailed', data: { operatorId: 'agent1', attempt, reason: 'wrong_password', origin: 'test' } });
+  const fail = cmd({ type: 'RecordFailedSignIn', operatorId: 'agent1', at: '2026-11-02T09:00:00.000Z', origin: 'test', maxAttempts: 3, lockoutMinutes: 15 });
+  it('counts a failure', () => spec.given([created, failed(1)]).when(fail).then([failed(2)]));
+  it('locks at the last allowed attempt', () =>
+    spec.given([created, failed(1), failed(2)]).when(fail).then([failed(3), { type: 'OperatorLockedOut', data: { operatorId: 'agent1', attempts: 3, until: '2026-11-02T09:15:00.000Z' } }]));
+  it('while locked, records the attempt without counting it', () =>
+    spec
+      .given([created, { type: 'OperatorLockedOut', data: { operatorId: 'agent1', attempts: 3, until: '2026-11-02T09:15:00.000Z' } }])
+      .when(fail)
+      .then([{ type: 'OperatorSignInFailed', data: { operatorId: 'agent1', attempt: 0, reason: 'locked', origin: 'test' } }]));
+  it('a success after failures clears them', () =>
+    spec.given([created, failed(1)]).when(cmd({ type: 'RecordSuccessfulSignIn', operatorId: 'agent1' })).then([{ type: 'OperatorSignInFailuresCleared', data: { operatorId: 'agent1', failures: 1 } }]));
+  it('a success without failures records nothing', () => spec.given([created]).when(cmd({ type: 'RecordSuccessfulSignIn', operatorId: 'agent1' })).thenNothingHappens());
+});

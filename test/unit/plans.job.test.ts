@@ -17,6 +17,11 @@ let gateway: GatewaySimulator;
 /** The fake clock: tests move it as days pass. */
 let now = '2026-02-20T09:00:00.000Z';
 const clock = { now: () => now };
+/** Days pass: the agent's idle session has expired meanwhile (30 minutes), so they sign in again. */
+async function later(iso: string): Promise<void> {
+  now = iso;
+  expect((await agent.call('auth.login', { operatorId: 'agent1', password: 'demo' })).ok).toBe(true);
+}
 
 type Cmd = { readonly type: string } & Record<string, unknown>;
 const send = (command: Cmd, c: Connection = agent) => c.call('commands.execute', { command });
@@ -61,7 +66,7 @@ describe('the renewal job', () => {
     await ok({ type: 'CancelPaymentPlan', planId: 'p1', reason: 'the customer asked' });
     expect(await run('2026-04-01')).toMatchObject({ charged: 0, notices: 0 });
     expect(await eventsOf('ChargePosted')).toHaveLength(1);
-    now = '2026-04-01T10:00:00.000Z';
+    await later('2026-04-01T10:00:00.000Z');
     await ok({ type: 'ResubscribePaymentPlan', planId: 'p1' });
     expect(await run('2026-04-01')).toMatchObject({ charged: 1 });
     expect(await run('2026-04-01')).toMatchObject({ charged: 0 });
@@ -158,7 +163,7 @@ describe('commands at the boundary', () => {
 
   it('refuses an expired method for a new plan, and changes nothing', async () => {
     await ok({ type: 'AddPaymentMethod', methodId: 'm7', accountId: 'a1', token: 'tok_soon', holderName: 'Ada', brand: 'visa', last4: '2222', expiryMonth: 2, expiryYear: 2026 });
-    now = '2026-03-01T08:00:00.000Z';
+    await later('2026-03-01T08:00:00.000Z');
     const before = await backend.store.headPosition();
     const r = await send({ type: 'CreatePaymentPlan', planId: 'p7', accountId: 'a1', methodId: 'm7', amount: 100, currency: 'EUR', interval: 'monthly', startDate: '2026-03-01' });
     expect(r).toEqual({ ok: false, error: { code: 'METHOD_EXPIRED', message: 'the Visa card ending 2222 expired at the end of 02/2026: ask the customer for a card that is still valid and add it first' } });

@@ -15,12 +15,18 @@ export interface ApiClient {
   onPush(listener: (push: Push) => void): () => void;
   onState(listener: (state: ConnectionState) => void): () => void;
   retryNow(): void;
+  /** Called when any call answers SESSION_EXPIRED (the session was idle too long): the app goes back to sign-in. */
+  onSessionExpired(listener: (message: string) => void): () => void;
 }
 
 export function createClient(carrier: Carrier): ApiClient {
-  const call = <M extends ApiMethod>(method: M, params: Params<M>): Promise<Reply<M>> =>
+  const expired = new Set<(message: string) => void>();
+  const call = async <M extends ApiMethod>(method: M, params: Params<M>): Promise<Reply<M>> => {
     // The carrier checked the reply's envelope; its result has the type the Api map gives this method.
-    carrier.call(method, params) as Promise<Reply<M>>;
+    const r = (await carrier.call(method, params)) as Reply<M>;
+    if (!r.ok && r.error.code === 'SESSION_EXPIRED') expired.forEach((l) => l(r.error.message));
+    return r;
+  };
   return {
     kind: carrier.kind,
     call,
@@ -28,6 +34,10 @@ export function createClient(carrier: Carrier): ApiClient {
     onPush: (l) => carrier.onPush(l),
     onState: (l) => carrier.onState(l),
     retryNow: () => carrier.retryNow(),
+    onSessionExpired(listener) {
+      expired.add(listener);
+      return () => expired.delete(listener);
+    },
   };
 }
 

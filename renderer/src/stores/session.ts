@@ -10,8 +10,22 @@ export const useSession = defineStore('session', () => {
   const needsReauth = ref(false);
   const system = ref<SystemInfo | null>(null);
   const role = computed(() => user.value?.role ?? null);
+  /** Why the last session ended by itself (idle too long), shown on the sign-in screen. */
+  const expiredNotice = ref<string | null>(null);
+  let watching = false;
+  function watchExpiry(): void {
+    if (watching) return;
+    watching = true;
+    useApi().onSessionExpired((message) => {
+      // Back to the sign-in screen: the backend forgot the session.
+      user.value = null;
+      needsReauth.value = false;
+      expiredNotice.value = message;
+    });
+  }
 
   async function loadSystem(): Promise<void> {
+    watchExpiry();
     const r = await useApi().call('system.info', {});
     if (r.ok) system.value = r.value;
   }
@@ -21,6 +35,8 @@ export const useSession = defineStore('session', () => {
     if (!r.ok) return r.error;
     user.value = r.value;
     needsReauth.value = false;
+    expiredNotice.value = null;
+    watchExpiry();
     return null;
   }
 
@@ -49,5 +65,5 @@ export const useSession = defineStore('session', () => {
     else if (e.code === 'FORBIDDEN') void recheck();
   }
 
-  return { user, role, system, needsReauth, loadSystem, login, logout, recheck, noticeError };
+  return { user, role, system, needsReauth, expiredNotice, loadSystem, login, logout, recheck, noticeError };
 });

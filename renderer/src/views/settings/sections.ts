@@ -7,10 +7,10 @@ import type { Command } from '../../api/types';
 import { formatMoney, parseAmount } from '../accounts/money';
 import type { AllSettings, EventView, LastChange } from './types';
 
-export type SectionId = 'credit' | 'refunds' | 'reminders' | 'plans';
+export type SectionId = 'credit' | 'refunds' | 'reminders' | 'plans' | 'signIn';
 
 /** What a field holds. Money is integer minor units of whatever currency the account or charge is in. */
-export type FieldKind = 'money' | 'days' | 'minutesList' | 'daysList' | 'codes' | 'url';
+export type FieldKind = 'money' | 'days' | 'minutesList' | 'daysList' | 'codes' | 'url' | 'count' | 'minutes' | 'ms';
 export type FieldValue = number | readonly number[] | string | readonly string[];
 
 export interface FieldDef {
@@ -67,7 +67,12 @@ export function unitOf(kind: FieldKind): string {
     case 'daysList':
       return 'days';
     case 'minutesList':
+    case 'minutes':
       return 'minutes';
+    case 'ms':
+      return 'ms';
+    case 'count':
+      return 'attempts';
     case 'codes':
     case 'url':
       return '';
@@ -89,6 +94,12 @@ export function hintOf(kind: FieldKind): string {
       return 'Decline codes separated by commas, e.g. lost_card, stolen_card. Empty: every decline is retried.';
     case 'url':
       return 'A web address; the plan id is added at its end.';
+    case 'count':
+      return 'A whole number of attempts.';
+    case 'minutes':
+      return 'A whole number of minutes.';
+    case 'ms':
+      return 'A whole number of milliseconds (1000 is one second).';
   }
 }
 
@@ -129,6 +140,12 @@ export function parseField(kind: FieldKind, text: string): ParsedField {
       return { ok: true, value: t.split(/[\s,;]+/).filter(Boolean) };
     case 'url':
       return t ? { ok: true, value: t } : { ok: false, message: 'enter a web address, e.g. https://pay.example.com/plans/' };
+    case 'count':
+      return parseWhole(t, 'attempts');
+    case 'minutes':
+      return parseWhole(t, 'minutes');
+    case 'ms':
+      return parseWhole(t, 'milliseconds');
   }
 }
 
@@ -232,6 +249,23 @@ export const SECTIONS: readonly SectionDef[] = [
       changes: { noticeDays: num(v, 'noticeDays'), graceDays: num(v, 'graceDays'), retryDays: nums(v, 'retryDays'), neverRetryCodes: strs(v, 'neverRetryCodes'), payLinkBase: str(v, 'payLinkBase') },
     }),
   },
+  {
+    id: 'signIn',
+    title: 'Sign-in',
+    blurb: 'Lockout after failed sign-ins, and when an unused session ends.',
+    stream: 'settings',
+    changeKey: 'signIn',
+    fields: [
+      { key: 'maxFailedAttempts', label: 'Lock after', meaning: 'An operator is locked after this many failed sign-ins in a row (1 to 100).', kind: 'count', get: (s) => s.settings.signIn.maxFailedAttempts },
+      { key: 'lockoutMinutes', label: 'Locked for', meaning: 'How long a locked operator cannot sign in; an admin resetting the password lifts it at once.', kind: 'minutes', get: (s) => s.settings.signIn.lockoutMinutes },
+      { key: 'failureDelayMs', label: 'Delay after a failure', meaning: 'A failed sign-in is answered after this long, and each further one waits twice as long (at most 16 times).', kind: 'ms', get: (s) => s.settings.signIn.failureDelayMs },
+      { key: 'idleTimeoutMinutes', label: 'Session ends after', meaning: 'A signed-in window unused this long signs out by itself.', kind: 'minutes', get: (s) => s.settings.signIn.idleTimeoutMinutes },
+    ],
+    command: (v) => ({
+      type: 'UpdateSettings',
+      changes: { signIn: { maxFailedAttempts: num(v, 'maxFailedAttempts'), lockoutMinutes: num(v, 'lockoutMinutes'), failureDelayMs: num(v, 'failureDelayMs'), idleTimeoutMinutes: num(v, 'idleTimeoutMinutes') } },
+    }),
+  },
 ];
 
 /** Reads every field of a section from the drafts: the command to send, or an error per field. */
@@ -266,6 +300,8 @@ export function lastChangeOf(section: SectionDef, events: readonly EventView[]):
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i]!;
     if (e.streamId !== section.stream) continue;
+    // A change waiting for a second admin has not changed anything yet.
+    if (e.type === 'SettingsChangeRequested' || e.type === 'SettingsChangeRejected' || e.type === 'SettingsChangeApproved') continue;
     if (section.changeKey !== null) {
       const data = e.data as { changes?: unknown } | null;
       const changes = data && typeof data === 'object' ? data.changes : undefined;
