@@ -1,0 +1,305 @@
+/**
+ * Card-number detection the way a data-loss scanner does it.
+ *
+ * 1. Normalise: Unicode NFKC (fullwidth and compatibility digits become ASCII), drop invisible
+ *    characters (format characters such as zero-width joiners, default-ignorable code points,
+ *    combining marks), and map the digits of every script (`\p{Nd}`: Arabic-Indic, Devanagari,
+ *    Thai, …) to ASCII digits by their numeric value.
+ * 2. Tokenise into alphanumeric runs and separators (everything else). Digit groups are joined
+ *    across any run of separators (spaces, NBSP, tabs, newlines, dots, slashes, underscores, …).
+ *    Letters break a chain: a word that ends in digits ("ref4111") joins only to its right, one
+ *    that starts with digits only to its left; a hex token ("9f86d081884c7d65") is a word.
+ * 3. In each chain, from its start and from every group boundary in it, every window of a
+ *    known issuer's prefix and lengths (13 to 19 digits) that passes Luhn is a card number,
+ *    also when more digits (an expiry, a CVC) follow.
+ * 4. Exempt what only looks like one: UUIDs and valid IBANs (mod 97, with the country's length)
+ *    are words; no card number starts inside a phone number written with a leading + (at most
+ *    15 digits, E.164), a date, a time or a decimal amount (at most 2 decimals).
+ */
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issuers: prefix ranges (compared on as many leading digits as the bounds have) and lengths.
+
+interface Issuer {
+  readonly brand: string;
+  readonly ranges: readonly (readonly [string, string])[];
+  readonly lengths: readonly number[];
+}
+
+const span = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Known issuer identification ranges and card lengths (only 13 to 19 digits are looked for). */
+export const ISSUERS: readonly Issuer[] = [
+  { brand: 'visa', ranges: [['4', '4']], lengths: [13, 16, 19] },
+  { brand: 'mastercard', ranges: [['51', '55'], ['2221', '2720']], lengths: [16] },
+  { brand: 'amex', ranges: [['34', '34'], ['37', '37']], lengths: [15] },
+  { brand: 'discover', ranges: [['6011', '6011'], ['644', '649'], ['65', '65'], ['622126', '622925']], lengths: span(16, 19) },
+  { brand: 'jcb', ranges: [['3528', '3589']], lengths: span(16, 19) },
+  { brand: 'diners', ranges: [['300', '305'], ['3095', '3095'], ['36', '36'], ['38', '39']], lengths: span(14, 19) },
+  { brand: 'unionpay', ranges: [['62', '62'], ['81', '81']], lengths: span(16, 19) },
+  { brand: 'maestro', ranges: [['50', '50'], ['56', '69']], lengths: span(13, 19) },
+  { brand: 'mir', ranges: [['2200', '2204']], lengths: span(16, 19) },
+  { brand: 'rupay', ranges: [['60', '60'], ['65', '65'], ['81', '82'], ['508', '508'], ['353', '353'], ['356', '356']], lengths: [16] },
+  { brand: 'troy', ranges: [['9792', '9792']], lengths: [16] },
+];
+
+/** For each first digit, the window lengths that some issuer starting with it uses, with the issuer test. */
+const byFirstDigit: readonly (readonly { readonly issuer: Issuer; readonly test: (d: string, at: number) => boolean }[])[] = Array.from({ length: 10 }, (_, first) =>
+  ISSUERS.flatMap((issuer) => {
+    const ranges = issuer.ranges.filter(([lo]) => lo.charCodeAt(0) - 48 === first);
+    if (ranges.length === 0) return [];
+    const test = (d: string, at: number): boolean =>
+      ranges.some(([lo, hi]) => {
+        const p = d.slice(at, at + lo.length);
+        return p.length === lo.length && p >= lo && p <= hi;
+      });
+    return [{ issuer, test }];
+  }),
+);
+
+/** The issuer whose prefix and length the digits have, if any (whole string). */
+export function issuerOf(digits: string): string | null {
+  const first = digits.charCodeAt(0) - 48;
+  if (first < 0 || first > 9) return null;
+  for (const { issuer, test } of byFirstDigit[first]!) if (issuer.lengths.includes(digits.length) && test(digits, 0)) return issuer.brand;
+  return null;
+}
+
+/** A card number starts at `at` of the digit string: a known prefix, one of its lengths fits and passes Luhn. */
+function cardAt(digits: string, at: number): boolean {
+  const first = digits.charCodeAt(at) - 48;
+  const room = digits.length - at;
+  if (room < 13) return false;
+  for (const { issuer, test } of byFirstDigit[first]!) {
+    if (!test(digits, at)) continue;
+    for (const n of issuer.lengths) if (n <= room && luhnValid(digits.slice(at, at + n))) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalisation.
+
+const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]/gu;
+const OTHER_DIGIT = /[^\x00-\x7f]/u;
+const ND = /\p{Nd}/u;
+const digitValues = new Map<number, number>();
+
+/** The numeric value of a decimal digit of any script: Unicode encodes each script's digits 0 to 9 in one contiguous run. */
+function digitValue(cp: number): number {
+  const known = digitValues.get(cp);
+  if (known !== undefined) return known;
+  let start = cp;
+  while (start > 0 && ND.test(String.fromCodePoint(start - 1))) start--;
+  const value = (cp - start) % 10;
+  digitValues.set(cp, value);
+  return value;
+}
+
+/** The text as the scanner reads it: NFKC, invisible characters dropped, every digit script as ASCII digits. */
+export function normaliseForScan(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  const n = text.normalize('NFKC').replace(INVISIBLE, '');
+  if (!OTHER_DIGIT.test(n)) return n;
+  let out = '';
+  for (const ch of n) {
+    const cp = ch.codePointAt(0)!;
+    out += cp > 0x7f && ND.test(ch) ? String.fromCharCode(48 + digitValue(cp)) : ch;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exemptions, found on the normalised text. A "word" span reads as letters (it breaks chains);
+// a "no start" span keeps its digits in chains, but no card number starts inside it.
+
+const WORD_BOUNDARY_BEFORE = '(?<![\\p{L}\\p{N}])';
+const WORD_BOUNDARY_AFTER = '(?![\\p{L}\\p{N}])';
+const UUID = new RegExp(`${WORD_BOUNDARY_BEFORE}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${WORD_BOUNDARY_AFTER}`, 'giu');
+const DATE_TIME = new RegExp(
+  [
+    // 2026-04-01, 2026/04/01, 2026.04.01, a period 2026-04; with a time 2026-04-01T12:30:00Z
+    `${WORD_BOUNDARY_BEFORE}(?:19|20)\\d\\d([-/.])(?:0?[1-9]|1[0-2])(?:\\1(?:0?[1-9]|[12]\\d|3[01])(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2}(?:\\.\\d{1,9})?)?(?:Z|[+-]\\d{2}:?\\d{2})?)?)?${WORD_BOUNDARY_AFTER}`,
+    // 01.04.2026, 1/4/2026, 04-01-2026
+    `${WORD_BOUNDARY_BEFORE}(?:0?[1-9]|[12]\\d|3[01])([-/.])(?:0?[1-9]|[12]\\d|3[01])\\2(?:19|20)\\d\\d${WORD_BOUNDARY_AFTER}`,
+    // 12:30, 12:30:45
+    `${WORD_BOUNDARY_BEFORE}(?:[01]?\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?${WORD_BOUNDARY_AFTER}`,
+  ].join('|'),
+  'gu',
+);
+/** 1,234.56 · 1.234,56 · 1 234,56 · 1'234.56 · 12.5 · 1234.56: a decimal amount, at most 12 integer digits and 2 decimals. */
+const AMOUNT = new RegExp(`(?<![\\p{L}\\p{N}.,'])(?:\\d{1,3}(?:([,. '])\\d{3})(?:\\1\\d{3}){0,3}|\\d{1,12})[.,]\\d{1,2}(?![\\p{L}\\p{N}]|[.,'][\\p{N}])`, 'gu');
+
+/** IBAN lengths per country (the SWIFT IBAN registry). */
+const IBAN_LENGTHS: Readonly<Record<string, number>> = {
+  AD: 24, AE: 23, AL: 28, AT: 20, AZ: 28, BA: 20, BE: 16, BG: 22, BH: 22, BI: 27, BR: 29, BY: 28, CH: 21, CR: 22, CY: 28, CZ: 24,
+  DE: 22, DJ: 27, DK: 18, DO: 28, EE: 20, EG: 29, ES: 24, FI: 18, FK: 18, FO: 18, FR: 27, GB: 22, GE: 22, GI: 23, GL: 18, GR: 27,
+  GT: 28, HN: 28, HR: 21, HU: 28, IE: 22, IL: 23, IQ: 23, IS: 26, IT: 27, JO: 30, KW: 30, KZ: 20, LB: 28, LC: 32, LI: 21, LT: 20,
+  LU: 20, LV: 21, LY: 25, MC: 27, MD: 24, ME: 22, MK: 19, MN: 20, MR: 27, MT: 31, MU: 30, NI: 28, NL: 18, NO: 15, OM: 23, PK: 24,
+  PL: 28, PS: 29, PT: 25, QA: 29, RO: 24, RS: 22, RU: 33, SA: 24, SC: 31, SD: 18, SE: 24, SI: 19, SK: 24, SM: 27, SO: 23, ST: 25,
+  SV: 28, TL: 23, TN: 24, TR: 26, UA: 29, VA: 22, VG: 24, XK: 20, YE: 30,
+};
+export const IBAN_COUNTRIES = Object.freeze(Object.keys(IBAN_LENGTHS));
+export const ibanLength = (country: string): number | undefined => IBAN_LENGTHS[country];
+
+/** The ISO 13616 check: move the first four characters to the end, letters as 10..35, mod 97 is 1. */
+export function ibanValid(iban: string): boolean {
+  const s = iban.toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(s) || IBAN_LENGTHS[s.slice(0, 2)] !== s.length) return false;
+  const r = s.slice(4) + s.slice(0, 4);
+  let rest = 0;
+  for (const ch of r) {
+    const v = ch <= '9' ? ch.charCodeAt(0) - 48 : ch.charCodeAt(0) - 55;
+    rest = v > 9 ? (rest * 100 + v) % 97 : (rest * 10 + v) % 97;
+  }
+  return rest === 1;
+}
+
+const ALNUM = /[\p{L}\p{N}]/u;
+function isAlnum(c: string | undefined): boolean {
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return ALNUM.test(c);
+}
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** Valid IBANs in the text, written whole or in groups (single spaces or dashes between characters). */
+function ibanSpans(text: string, mark: (from: number, to: number) => void): void {
+  const starts = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}/gu;
+  for (const m of text.matchAll(starts)) {
+    const country = m[0].slice(0, 2).toUpperCase();
+    const length = IBAN_LENGTHS[country];
+    if (length === undefined) continue;
+    let collected = '';
+    let i = m.index;
+    while (i < text.length && collected.length < length) {
+      const c = text[i]!;
+      if (isAlnum(c)) {
+        collected += c;
+        i++;
+      } else if ((c === ' ' || c === '-') && collected.length >= 4 && isAlnum(text[i + 1])) i++;
+      else break;
+    }
+    if (collected.length === length && !isAlnum(text[i]) && ibanValid(collected)) mark(m.index, i);
+  }
+}
+
+/** Phone numbers written with a leading + (E.164: at most 15 digits), e.g. "+44 20 7946 0958", "+1 (415) 555-2671". */
+function phoneSpans(text: string, mark: (from: number, to: number) => void): void {
+  for (let p = text.indexOf('+'); p !== -1; p = text.indexOf('+', p + 1)) {
+    if (isAlnum(text[p - 1])) continue;
+    let i = p + 1;
+    let digits = 0;
+    let end = -1;
+    for (;;) {
+      let sep = 0;
+      while (i + sep < text.length && ' .-/()'.includes(text[i + sep]!) && sep < 3) sep++;
+      if (!isDigit(text[i + sep])) break;
+      i += sep;
+      while (isDigit(text[i])) {
+        digits++;
+        i++;
+      }
+      end = i;
+    }
+    if (end !== -1 && digits >= 7 && digits <= 15 && !isAlnum(text[end])) mark(p, end);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan.
+
+const HEX_WORD = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+
+/** True when the text holds something a data-loss scanner would call a card number. */
+export function containsCardNumber(input: string): boolean {
+  const text = normaliseForScan(input);
+  let digitCount = 0;
+  for (let i = 0; i < text.length && digitCount < 13; i++) if (isDigit(text[i])) digitCount++;
+  if (digitCount < 13) return false;
+
+  // Per character: true when the character is part of a word span (reads as a letter).
+  const word = new Uint8Array(text.length);
+  const noStart = new Uint8Array(text.length);
+  const markWord = (from: number, to: number): void => void word.fill(1, from, to);
+  const markNoStart = (from: number, to: number): void => void noStart.fill(1, from, to);
+  for (const m of text.matchAll(UUID)) markWord(m.index, m.index + m[0].length);
+  ibanSpans(text, markWord);
+  phoneSpans(text, markNoStart);
+  for (const m of text.matchAll(DATE_TIME)) markNoStart(m.index, m.index + m[0].length);
+  for (const m of text.matchAll(AMOUNT)) markNoStart(m.index, m.index + m[0].length);
+
+  // Chains of digit groups; each keeps the offsets (in its digits) where a card number may start.
+  let digits = '';
+  let starts: number[] = [];
+  const flush = (): boolean => {
+    const found = digits.length >= 13 && starts.some((s) => cardAt(digits, s));
+    digits = '';
+    starts = [];
+    return found;
+  };
+  const addGroup = (from: number, to: number): void => {
+    if (!noStart[from]) starts.push(digits.length);
+    digits += text.slice(from, to);
+  };
+
+  let i = 0;
+  while (i < text.length) {
+    if (!isAlnum(text[i]) && !word[i]) {
+      i++;
+      continue;
+    }
+    // One alphanumeric run (a word span counts as letters).
+    let j = i;
+    let letters = false;
+    while (j < text.length && (isAlnum(text[j]) || word[j])) {
+      if (word[j] || !isDigit(text[j])) letters = true;
+      j++;
+    }
+    if (!letters) addGroup(i, j);
+    else {
+      const run = text.slice(i, j);
+      let transitions = 0;
+      for (let k = 1; k < run.length; k++) if (isDigit(run[k]) !== isDigit(run[k - 1])) transitions++;
+      const hexWord = transitions >= 2 && HEX_WORD.test(run);
+      // Digit runs inside a word: the leading one joins to the left, the trailing one to the right.
+      let k = i;
+      while (k < j) {
+        if (!isDigit(text[k]) || word[k]) {
+          k++;
+          continue;
+        }
+        let e = k;
+        while (e < j && isDigit(text[e]) && !word[e]) e++;
+        if (!hexWord) {
+          if (k !== i && flush()) return true;
+          addGroup(k, e);
+          if (e !== j && flush()) return true;
+        }
+        k = e;
+      }
+      if (hexWord || !isDigit(text[j - 1]) || word[j - 1]) {
+        if (flush()) return true;
+      }
+    }
+    i = j;
+  }
+  return flush();
+}
