@@ -10,6 +10,7 @@ import type { OperatorRow } from '../operators/projection.js';
 import type { Role } from '../operators/roles.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
+import { clientRef, searchText, withoutCardNumber } from '../shared/text.js';
 import { SCHEMA_VERSION } from '../eventstore/sqljs/schema.js';
 import {
   accountSummary,
@@ -168,7 +169,7 @@ export const methods = {
   ...invoiceMethods,
   'auth.login': method({
     access: 'public',
-    params: z.strictObject({ operatorId: z.string().trim().min(1, 'enter your operator name').max(64), password: z.string().min(1, 'enter your password').max(200) }),
+    params: z.strictObject({ operatorId: withoutCardNumber(z.string().trim().min(1, 'enter your operator name').max(64)), password: z.string().min(1, 'enter your password').max(200) }),
     run: (ctx, p): Promise<Result<SessionInfo>> => ctx.login(p.operatorId, p.password),
   }),
   'auth.logout': method({
@@ -188,8 +189,8 @@ export const methods = {
     access: 'signedIn',
     params: z.strictObject({
       command: z.unknown(),
-      commandId: z.string().min(1).max(200).optional(),
-      correlationId: z.string().min(1).max(200).optional(),
+      commandId: clientRef('command id', 200).optional(),
+      correlationId: clientRef('correlation id', 200).optional(),
     }),
     run: (ctx, p): Promise<Result<CommandOutcome>> =>
       ctx.execute(p.command, {
@@ -209,7 +210,7 @@ export const methods = {
   }),
   'accounts.summary': method({
     access: 'signedIn',
-    params: z.strictObject({ accountId: z.string().min(1).max(64) }),
+    params: z.strictObject({ accountId: clientRef('account id', 64) }),
     run: async (ctx, p): Promise<Result<AccountSummary>> => {
       const s = await ctx.store.read((sql) => accountSummary(sql, p.accountId));
       return s ? done(s) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no account ${p.accountId}: search by name, card last-4 or account id` } };
@@ -218,7 +219,7 @@ export const methods = {
   'accounts.timeline': method({
     access: 'signedIn',
     params: z.strictObject({
-      accountId: z.string().min(1).max(64),
+      accountId: clientRef('account id', 64),
       kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),
       before: z.number().int().min(1).optional(),
       limit: z.number().int().min(1).max(500).optional(),
@@ -233,12 +234,12 @@ export const methods = {
   }),
   'cards.search': method({
     access: 'signedIn',
-    params: z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }),
+    params: z.strictObject({ query: searchText(100), limit: z.number().int().min(1).max(100).optional() }),
     run: async (ctx, p): Promise<Result<CardRow[]>> => done(await ctx.store.read((sql) => searchCards(sql, p.query, p.limit))),
   }),
   'search.global': method({
     access: 'signedIn',
-    params: z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(50).optional() }),
+    params: z.strictObject({ query: searchText(100), limit: z.number().int().min(1).max(50).optional() }),
     run: async (ctx, p): Promise<Result<{ accounts: AccountRow[]; cards: CardRow[]; operators: OperatorRow[] }>> =>
       done(
         await ctx.store.read((sql) => {
@@ -269,7 +270,7 @@ export const methods = {
   'chargeRuns.get': method({
     access: ['supervisor', 'admin'],
     readOnly: true,
-    params: z.strictObject({ runId: z.string().min(1).max(64) }),
+    params: z.strictObject({ runId: clientRef('run id', 64) }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const r = await ctx.store.read((sql) => {
         const run = getRun(sql, p.runId);
@@ -286,7 +287,7 @@ export const methods = {
   'chargeRuns.outcomes': method({
     access: ['supervisor', 'admin'],
     readOnly: true,
-    params: listParams.extend({ runId: z.string().min(1).max(64) }),
+    params: listParams.extend({ runId: clientRef('run id', 64) }),
     run: async (ctx, p): Promise<Result<Page<OutcomeRow>>> => {
       const { runId, ...list } = p;
       return done(await ctx.store.read((sql) => listOutcomes(sql, runId, list)));
@@ -294,7 +295,7 @@ export const methods = {
   }),
   'chargeRuns.wait': method({
     access: ['supervisor', 'admin'],
-    params: z.strictObject({ runId: z.string().min(1).max(64), retryFailed: z.boolean().optional() }),
+    params: z.strictObject({ runId: clientRef('run id', 64), retryFailed: z.boolean().optional() }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const who = ctx.session();
       if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
@@ -313,7 +314,7 @@ export const methods = {
   }),
   'refunds.refundable': method({
     access: 'signedIn',
-    params: z.strictObject({ accountId: z.string().min(1).max(64), chargeId: z.string().min(1).max(64) }),
+    params: z.strictObject({ accountId: clientRef('account id', 64), chargeId: clientRef('charge id', 64) }),
     run: async (ctx, p): Promise<Result<RefundableCharge>> => {
       const r = await refundableCharge(ctx.store, p.accountId, p.chargeId);
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `account ${p.accountId} has no posted charge ${p.chargeId}: only posted charges can be refunded` } };
@@ -326,7 +327,7 @@ export const methods = {
   }),
   'orders.get': method({
     access: 'signedIn',
-    params: z.strictObject({ orderId: z.string().min(1).max(64) }),
+    params: z.strictObject({ orderId: clientRef('order id', 64) }),
     run: async (ctx, p): Promise<Result<OrderDetail>> => {
       const o = await ctx.store.read((sql) => orderDetail(sql, p.orderId));
       return o ? done(o) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no order ${p.orderId}: check the order id` } };
@@ -335,7 +336,7 @@ export const methods = {
   /** What a payment would do (conversion, what stays due, write-off or credit), by AddOrderPayment's own rules, writing nothing. */
   'orders.quotePayment': method({
     access: ['agent', 'supervisor'],
-    params: z.strictObject({ orderId: z.string().min(1).max(64), method: paymentMethod, amount: minorAmount, currency: currencyCode, fxRate: fxRate.optional() }),
+    params: z.strictObject({ orderId: clientRef('order id', 64), method: paymentMethod, amount: minorAmount, currency: currencyCode, fxRate: fxRate.optional() }),
     run: async (ctx, p): Promise<Result<PaymentQuote>> => {
       const q = await quotePayment(ctx.store, p);
       return q.ok ? done(q.value) : { ok: false, error: { code: q.refusal.code, message: q.refusal.message } };
@@ -359,7 +360,7 @@ export const methods = {
   }),
   'events.related': method({
     access: 'read',
-    params: z.strictObject({ eventId: z.string().min(1).max(300) }),
+    params: z.strictObject({ eventId: clientRef('event id', 300) }),
     run: async (ctx, p): Promise<Result<{ event: EventView; causedBy: EventView | null; ledTo: EventView[] }>> => {
       const found = await ctx.store.read((sql) => relatedEvents(sql, p.eventId));
       return found ? done(found) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no event ${p.eventId}` } };
@@ -370,7 +371,7 @@ export const methods = {
     params: z.strictObject({
       after: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
-      types: z.array(z.string().min(1)).max(50).optional(),
+      types: z.array(clientRef('event type', 100)).max(50).optional(),
     }),
     run: async (ctx, p): Promise<Result<{ events: EventView[]; lastPosition: number; isEnd: boolean }>> => {
       const page = await ctx.store.readAll({ after: p.after ?? 0, limit: p.limit ?? 100, ...(p.types ? { types: p.types } : {}) });
@@ -379,7 +380,7 @@ export const methods = {
   }),
   'history.stream': method({
     access: 'read',
-    params: z.strictObject({ streamId: z.string().min(1).max(200) }),
+    params: z.strictObject({ streamId: clientRef('stream id', 200) }),
     run: async (ctx, p): Promise<Result<{ streamId: string; version: number; events: EventView[] }>> => {
       const s = await ctx.store.readStream(p.streamId);
       if (!s.events.length) return { ok: false, error: { code: ErrorCodes.notFound, message: `there is no stream ${p.streamId}: check the id (streams are named like operator-agent1)` } };
@@ -435,7 +436,7 @@ export const methods = {
   }),
   'system.rebuild': method({
     access: ['admin'],
-    params: z.strictObject({ projections: z.array(z.string()).optional() }),
+    params: z.strictObject({ projections: z.array(clientRef('projection name', 100)).optional() }),
     run: async (ctx, p): Promise<Result<{ events: number; projections: string[] }>> => done(await ctx.store.rebuild(p.projections, (d, t) => ctx.progress('rebuild', d, t))),
   }),
   /**
@@ -444,7 +445,7 @@ export const methods = {
    */
   'reports.ticket': method({
     access: ['supervisor', 'admin'],
-    params: z.strictObject({ runId: z.string().min(1).max(64), format: z.enum(REPORT_FORMATS) }),
+    params: z.strictObject({ runId: clientRef('run id', 64), format: z.enum(REPORT_FORMATS) }),
     run: async (ctx, p): Promise<Result<{ ticket: string; expiresAt: string; fileName: string; format: ReportFormat }>> => {
       const who = ctx.session();
       if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
