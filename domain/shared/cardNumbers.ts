@@ -61,7 +61,7 @@ export const ISSUERS: readonly Issuer[] = [
 /** For each first digit, the window lengths that some issuer starting with it uses, with the issuer test. */
 const byFirstDigit: readonly (readonly { readonly issuer: Issuer; readonly test: (d: string, at: number) => boolean }[])[] = Array.from({ length: 10 }, (_, first) =>
   ISSUERS.flatMap((issuer) => {
-    const ranges = issuer.ranges.filter(([lo]) => lo.charCodeAt(0) - 48 === first);
+    const ranges = issuer.ranges.filter(([lo, hi]) => lo.charCodeAt(0) - 48 <= first && hi.charCodeAt(0) - 48 >= first);
     if (ranges.length === 0) return [];
     const test = (d: string, at: number): boolean =>
       ranges.some(([lo, hi]) => {
@@ -201,11 +201,15 @@ function ibanSpans(text: string, mark: (from: number, to: number) => void): void
   }
 }
 
-/** Phone numbers written with a leading + (E.164: at most 15 digits), e.g. "+44 20 7946 0958", "+1 (415) 555-2671". */
+/**
+ * Phone numbers written with an international prefix, + or 00 (E.164: at most 15 digits after
+ * it), e.g. "+44 20 7946 0958", "+1 (415) 555-2671", "0044 20 7946 0958".
+ */
 function phoneSpans(text: string, mark: (from: number, to: number) => void): void {
-  for (let p = text.indexOf('+'); p !== -1; p = text.indexOf('+', p + 1)) {
+  for (const m of text.matchAll(/\+|(?<![\p{L}\p{N}])00(?=\d)/gu)) {
+    const p = m.index;
     if (isAlnum(text[p - 1])) continue;
-    let i = p + 1;
+    let i = p + m[0].length;
     let digits = 0;
     let end = -1;
     for (;;) {
@@ -227,26 +231,22 @@ function phoneSpans(text: string, mark: (from: number, to: number) => void): voi
 // The scan.
 
 const HEX_WORD = /^(?:[0-9a-f]+|[0-9A-F]+)$/;
+const digitAt = (text: string, i: number): boolean => {
+  const c = text.charCodeAt(i);
+  return c >= 48 && c <= 57;
+};
+function alnumAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return ALNUM.test(text[i]!);
+}
 
-/** True when the text holds something a data-loss scanner would call a card number. */
-export function containsCardNumber(input: string): boolean {
-  const text = normaliseForScan(input);
-  let digitCount = 0;
-  for (let i = 0; i < text.length && digitCount < 13; i++) if (isDigit(text[i])) digitCount++;
-  if (digitCount < 13) return false;
-
-  // Per character: true when the character is part of a word span (reads as a letter).
-  const word = new Uint8Array(text.length);
-  const noStart = new Uint8Array(text.length);
-  const markWord = (from: number, to: number): void => void word.fill(1, from, to);
-  const markNoStart = (from: number, to: number): void => void noStart.fill(1, from, to);
-  for (const m of text.matchAll(UUID)) markWord(m.index, m.index + m[0].length);
-  ibanSpans(text, markWord);
-  phoneSpans(text, markNoStart);
-  for (const m of text.matchAll(DATE_TIME)) markNoStart(m.index, m.index + m[0].length);
-  for (const m of text.matchAll(AMOUNT)) markNoStart(m.index, m.index + m[0].length);
-
-  // Chains of digit groups; each keeps the offsets (in its digits) where a card number may start.
+/**
+ * Looks for a card number in the normalised text. `word` marks characters that read as letters
+ * (exempt words), `noStart` those where no card number may start; without them the scan finds a
+ * superset of what it finds with them, so a text with no candidate needs no exemptions at all.
+ */
+function scan(text: string, word: Uint8Array | null, noStart: Uint8Array | null): boolean {
   let digits = '';
   let starts: number[] = [];
   const flush = (): boolean => {
@@ -256,50 +256,75 @@ export function containsCardNumber(input: string): boolean {
     return found;
   };
   const addGroup = (from: number, to: number): void => {
-    if (!noStart[from]) starts.push(digits.length);
+    if (!noStart || !noStart[from]) starts.push(digits.length);
     digits += text.slice(from, to);
   };
-
+  const isWord = (k: number): boolean => word !== null && word[k] === 1;
+  const n = text.length;
   let i = 0;
-  while (i < text.length) {
-    if (!isAlnum(text[i]) && !word[i]) {
+  while (i < n) {
+    if (!isWord(i) && !alnumAt(text, i)) {
       i++;
       continue;
     }
     // One alphanumeric run (a word span counts as letters).
     let j = i;
     let letters = false;
-    while (j < text.length && (isAlnum(text[j]) || word[j])) {
-      if (word[j] || !isDigit(text[j])) letters = true;
+    while (j < n && (isWord(j) || alnumAt(text, j))) {
+      if (isWord(j) || !digitAt(text, j)) letters = true;
       j++;
     }
     if (!letters) addGroup(i, j);
     else {
-      const run = text.slice(i, j);
       let transitions = 0;
-      for (let k = 1; k < run.length; k++) if (isDigit(run[k]) !== isDigit(run[k - 1])) transitions++;
-      const hexWord = transitions >= 2 && HEX_WORD.test(run);
+      for (let k = i + 1; k < j; k++) if (digitAt(text, k) !== digitAt(text, k - 1)) transitions++;
+      const hexWord = transitions >= 2 && HEX_WORD.test(text.slice(i, j));
       // Digit runs inside a word: the leading one joins to the left, the trailing one to the right.
       let k = i;
-      while (k < j) {
-        if (!isDigit(text[k]) || word[k]) {
+      while (!hexWord && k < j) {
+        if (!digitAt(text, k) || isWord(k)) {
           k++;
           continue;
         }
         let e = k;
-        while (e < j && isDigit(text[e]) && !word[e]) e++;
-        if (!hexWord) {
-          if (k !== i && flush()) return true;
-          addGroup(k, e);
-          if (e !== j && flush()) return true;
-        }
+        while (e < j && digitAt(text, e) && !isWord(e)) e++;
+        if (k !== i && flush()) return true;
+        addGroup(k, e);
+        if (e !== j && flush()) return true;
         k = e;
       }
-      if (hexWord || !isDigit(text[j - 1]) || word[j - 1]) {
-        if (flush()) return true;
-      }
+      if ((hexWord || !digitAt(text, j - 1) || isWord(j - 1)) && flush()) return true;
     }
     i = j;
   }
   return flush();
+}
+
+/** A quick look first: a chain never crosses a letter, so without 13 digits between two letters there is no card number. */
+function thirteenDigitsBetweenLetters(text: string): boolean {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++count >= 13) return true;
+    } else if ((c | 32) >= 97 && (c | 32) <= 122) count = 0;
+  }
+  return false;
+}
+
+/** True when the text holds something a data-loss scanner would call a card number. */
+export function containsCardNumber(input: string): boolean {
+  const text = normaliseForScan(input);
+  if (!thirteenDigitsBetweenLetters(text) || !scan(text, null, null)) return false;
+
+  const word = new Uint8Array(text.length);
+  const noStart = new Uint8Array(text.length);
+  const markWord = (from: number, to: number): void => void word.fill(1, from, to);
+  const markNoStart = (from: number, to: number): void => void noStart.fill(1, from, to);
+  for (const m of text.matchAll(UUID)) markWord(m.index, m.index + m[0].length);
+  ibanSpans(text, markWord);
+  phoneSpans(text, markNoStart);
+  for (const m of text.matchAll(DATE_TIME)) markNoStart(m.index, m.index + m[0].length);
+  for (const m of text.matchAll(AMOUNT)) markNoStart(m.index, m.index + m[0].length);
+  return scan(text, word, noStart);
 }
