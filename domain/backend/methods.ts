@@ -10,7 +10,7 @@ import type { OperatorRow } from '../operators/projection.js';
 import type { Role } from '../operators/roles.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
-import { clientRef, searchText, withoutCardNumber } from '../shared/text.js';
+import { clientRef, isOneLine, ONE_LINE_MESSAGE, searchText, withoutCardNumber } from '../shared/text.js';
 import { SCHEMA_VERSION } from '../eventstore/sqljs/schema.js';
 import {
   accountSummary,
@@ -169,7 +169,7 @@ export const methods = {
   ...invoiceMethods,
   'auth.login': method({
     access: 'public',
-    params: z.strictObject({ operatorId: withoutCardNumber(z.string().trim().min(1, 'enter your operator name').max(64)), password: z.string().min(1, 'enter your password').max(200) }),
+    params: z.strictObject({ operatorId: withoutCardNumber(z.string().trim().min(1, 'enter your operator name').max(64).refine(isOneLine, ONE_LINE_MESSAGE)), password: z.string().min(1, 'enter your password').max(200) }),
     run: (ctx, p): Promise<Result<SessionInfo>> => ctx.login(p.operatorId, p.password),
   }),
   'auth.logout': method({

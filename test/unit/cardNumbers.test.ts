@@ -269,11 +269,11 @@ describe('no false refusals', () => {
       const amount = (): string => {
         const major = between(rnd, 0, 9_999_999);
         const grouped = String(major).replace(/\B(?=(\d{3})+(?!\d))/g, n % 2 ? ',' : '.');
-        return n % 2 ? `${grouped}.${two(rnd % 100)}` : `${grouped},${two(rnd % 100)}`;
+        return n % 2 ? `${grouped}.${two(rnd() % 100)}` : `${grouped},${two(rnd() % 100)}`;
       };
       const forms = [
-        `${y}-${m}-${d} ${y}-${m}-${d}T${two(rnd % 24)}:${two(rnd % 60)}:${two(rnd % 60)}Z`,
-        `${d}.${m}.${y} ${two(rnd % 24)}:${two(rnd % 60)} ${d}/${m}/${y}`,
+        `${y}-${m}-${d} ${y}-${m}-${d}T${two(rnd() % 24)}:${two(rnd() % 60)}:${two(rnd() % 60)}Z`,
+        `${d}.${m}.${y} ${two(rnd() % 24)}:${two(rnd() % 60)} ${d}/${m}/${y}`,
         `periods ${y}-${m}, ${y}-${two(between(rnd, 1, 12))} and ${y + 1}-${m}`,
         `paid ${amount()} ${amount()} ${amount()} on ${y}-${m}-${d}`,
         `${amount()}; ${amount()}; ${amount()}; ${amount()}`,
