@@ -96,7 +96,6 @@ function cardAt(digits: string, at: number): boolean {
 // Normalisation.
 
 const INVISIBLE = /[\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]/gu;
-const OTHER_DIGIT = /[^\x00-\x7f]/u;
 const ND = /\p{Nd}/u;
 const digitValues = new Map<number, number>();
 
@@ -112,11 +111,15 @@ function digitValue(cp: number): number {
 }
 
 /** The text as the scanner reads it: NFKC, invisible characters dropped, every digit script as ASCII digits. */
+const isAscii = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+};
+
 export function normaliseForScan(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  if (isAscii(text)) return text;
   const n = text.normalize('NFKC').replace(INVISIBLE, '');
-  if (!OTHER_DIGIT.test(n)) return n;
+  if (isAscii(n)) return n;
   let out = '';
   for (const ch of n) {
     const cp = ch.codePointAt(0)!;
