@@ -1,7 +1,7 @@
 /**
  * Card-number detection the way a data-loss scanner does it.
  *
- * 1. Normalise: Unicode NFKC (fullwidth and compatibility digits become ASCII), drop invisible
+ * 1. Normalise: decode percent-escapes, Unicode NFKC (fullwidth and compatibility digits become ASCII), drop invisible
  *    characters (format characters such as zero-width joiners, default-ignorable code points,
  *    combining marks), and map the digits of every script (`\p{Nd}`: Arabic-Indic, Devanagari,
  *    Thai, …) to ASCII digits by their numeric value.
@@ -110,13 +110,15 @@ function digitValue(cp: number): number {
   return value;
 }
 
-/** The text as the scanner reads it: NFKC, invisible characters dropped, every digit script as ASCII digits. */
+/** The text as the scanner reads it: percent-escapes decoded, NFKC, invisible characters dropped, every digit script as ASCII digits. */
 const isAscii = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
   return true;
 };
 
-export function normaliseForScan(text: string): string {
+export function normaliseForScan(input: string): string {
+  // Percent-encoded ASCII (a pasted URL: "4111%201111…", "%34%31%31%31…") reads as what it encodes.
+  const text = input.includes('%') ? input.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : input;
   if (isAscii(text)) return text;
   const n = text.normalize('NFKC').replace(INVISIBLE, '');
   if (isAscii(n)) return n;
