@@ -101,7 +101,7 @@ program
   .addOption(jsonOption())
   .action(async (o: Common & { admin: string }) => {
     const path = dbPath(o);
-    const password = await readPassword(`New password for ${o.admin}: `, true);
+    const password = await readPassword(`New password for ${withoutCardNumbers(o.admin, 'the admin')}: `, true);
     await withBackend(path, async (b) => {
       try {
         await initializeStore(b.store, { operatorId: o.admin, password });

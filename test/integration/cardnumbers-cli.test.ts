@@ -32,6 +32,11 @@ describe('card numbers through the CLI', () => {
     expect(containsCardNumber(r.stdout), r.stdout).toBe(false);
     expect(containsCardNumber(r.stderr), r.stderr).toBe(false);
 
+    const init = await runCli(['init', '--db', tempStore('cardops-pan-init-'), '--admin', 'a4111.1111.1111.1111', '--json']);
+    expect(init.code, init.stdout + init.stderr).toBe(2);
+    expect(JSON.parse(init.stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/card number/) } });
+    expect(containsCardNumber(init.stdout + init.stderr), init.stdout + init.stderr).toBe(false);
+
     for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'ftp://hooks.example.com/']) {
       const d = await runCli(['outbox', 'dispatch', '--db', path, '--http', url, '--json']);
       expect(d.code, d.stdout + d.stderr).toBe(2);
