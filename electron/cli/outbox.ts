@@ -84,6 +84,8 @@ export function registerOutboxCommand(program: Command, deps: OutboxCliDeps): vo
       const path = deps.dbPath(o);
       deps.requireStore(path);
       if (o.http !== undefined && !isHttpUrl(o.http)) throw new CliError(EXIT.usage, { code: 'INVALID_URL', message: '--http must be an http or https address such as https://hooks.example.com/cardops' });
+      const envUrl = process.env.CARDOPS_OUTBOX_URL;
+      if (!o.dir && !o.http && envUrl && !isHttpUrl(envUrl)) throw new CliError(EXIT.usage, { code: 'INVALID_URL', message: '$CARDOPS_OUTBOX_URL must be an http or https address such as https://hooks.example.com/cardops' });
       const sinks: Sink[] = o.dir || o.http ? [...(o.dir ? [folderSink(o.dir)] : []), ...(o.http ? [httpSink(o.http)] : [])] : outboxSinks(path);
       const total = await deps.withBackend(path, (b) => new OutboxDispatcher({ store: b.store, sinks, maxAttempts: o.maxAttempts, batchSize: 20 }).drain());
       if (o.json) printJson({ ok: true, ...total, sinks: sinks.map((s) => s.name) });

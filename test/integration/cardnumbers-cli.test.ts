@@ -42,5 +42,8 @@ describe('card numbers through the CLI', () => {
       expect(d.code, d.stdout + d.stderr).toBe(2);
       expect(JSON.parse(d.stdout.trim())).toMatchObject({ ok: false, error: { code: 'INVALID_URL' } });
     }
+    const fromEnv = await runCli(['outbox', 'dispatch', '--db', path, '--json'], { CARDOPS_OUTBOX_URL: 'file:///etc/passwd' });
+    expect(fromEnv.code, fromEnv.stdout + fromEnv.stderr).toBe(2);
+    expect(JSON.parse(fromEnv.stdout.trim())).toMatchObject({ ok: false, error: { code: 'INVALID_URL', message: expect.stringMatching(/CARDOPS_OUTBOX_URL/) } });
   });
 });
