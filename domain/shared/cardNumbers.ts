@@ -110,12 +110,12 @@ function digitValue(cp: number): number {
   return value;
 }
 
-/** The text as the scanner reads it: percent-escapes decoded, NFKC, invisible characters dropped, every digit script as ASCII digits. */
 const isAscii = (s: string): boolean => {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
   return true;
 };
 
+/** The text as the scanner reads it: percent-escapes decoded, NFKC, invisible characters dropped, every digit script as ASCII digits. */
 export function normaliseForScan(input: string): string {
   // Percent-encoded ASCII (a pasted URL: "4111%201111…", "%34%31%31%31…") reads as what it encodes.
   const text = input.includes('%') ? input.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : input;
