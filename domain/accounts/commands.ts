@@ -6,7 +6,7 @@ import { authorizationDecider } from '../authorizations/decider.js';
 import { authorizationStreamId } from '../authorizations/events.js';
 import { refuse, isRefusal } from '../decider.js';
 import { amount, currency, entityId, nonNegativeMinor } from '../shared/schemas.js';
-import { freeText } from '../shared/text.js';
+import { clientRef, freeText, oneLine } from '../shared/text.js';
 import { accountDecider } from './decider.js';
 import { accountStreamId, authorizationIdFor } from './events.js';
 
@@ -17,7 +17,7 @@ const SUPERVISOR = ['supervisor'] as const;
 export const accountCommands = {
   OpenAccount: defineCommand({
     roles: STAFF,
-    schema: z.strictObject({ type: z.literal('OpenAccount'), accountId, holderName: freeText(120), currency, creditLimit: nonNegativeMinor }),
+    schema: z.strictObject({ type: z.literal('OpenAccount'), accountId, holderName: oneLine(120), currency, creditLimit: nonNegativeMinor }),
     handle: (env, c) => executeOne(env, accountStreamId(c.accountId), accountDecider, c),
   }),
   PostDeposit: defineCommand({
@@ -54,7 +54,7 @@ export const accountCommands = {
   }),
   PostCharge: defineCommand({
     roles: SUPERVISOR,
-    schema: z.strictObject({ type: z.literal('PostCharge'), accountId, chargeId: entityId('charge'), amount, description: freeText(200) }),
+    schema: z.strictObject({ type: z.literal('PostCharge'), accountId, chargeId: entityId('charge'), amount, description: oneLine(200) }),
     handle: (env, c) => executeOne(env, accountStreamId(c.accountId), accountDecider, { ...c, authorizationId: authorizationIdFor(c.accountId, c.chargeId) }),
   }),
   CloseAccount: defineCommand({
@@ -64,7 +64,7 @@ export const accountCommands = {
   }),
   DecideCreditAuthorization: defineCommand({
     roles: SUPERVISOR,
-    schema: z.strictObject({ type: z.literal('DecideCreditAuthorization'), authorizationId: z.string().trim().min(1).max(140), decision: z.enum(['approve', 'deny'], { message: 'must be approve or deny' }), note: freeText(500).optional() }),
+    schema: z.strictObject({ type: z.literal('DecideCreditAuthorization'), authorizationId: clientRef('authorization id', 140), decision: z.enum(['approve', 'deny'], { message: 'must be approve or deny' }), note: freeText(500).optional() }),
     handle: (env, c) => executeOne(env, authorizationStreamId(c.authorizationId), authorizationDecider, c),
   }),
 };

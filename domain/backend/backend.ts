@@ -15,7 +15,8 @@ import type { Handled } from '../commandHandler.js';
 import { PagingError } from './paging.js';
 import type { CardOpsStore } from './store.js';
 import { methods, type MethodContext } from './methods.js';
-import { validationError } from './validation.js';
+import { HIDDEN_CARD_NUMBER, validationError } from './validation.js';
+import { withoutCardNumbers } from '../shared/text.js';
 import { verifyPassword } from './passwords.js';
 import { commandFingerprint } from './fingerprint.js';
 import { handleCommand } from '../commandHandler.js';
@@ -206,7 +207,7 @@ export function createBackend(deps: BackendDeps): Backend {
         if (!op.ok) return op;
         const type = (input as { type?: unknown } | null)?.type;
         if (typeof type !== 'string' || !(COMMAND_TYPES as string[]).includes(type)) {
-          return { ok: false, error: { code: ErrorCodes.unknownCommand, message: `unknown command ${JSON.stringify(type ?? null)}: the commands are ${COMMAND_TYPES.join(', ')}` } };
+          return { ok: false, error: { code: ErrorCodes.unknownCommand, message: `unknown command ${withoutCardNumbers(JSON.stringify(type ?? null), HIDDEN_CARD_NUMBER)}: the commands are ${COMMAND_TYPES.join(', ')}` } };
         }
         const t = type as CommandType;
         const def = commands[t];
@@ -243,7 +244,7 @@ export function createBackend(deps: BackendDeps): Backend {
 
     async function callUnknown(method: string, params: unknown): Promise<Result<unknown>> {
       if (!Object.hasOwn(methods, method)) {
-        return { ok: false, error: { code: ErrorCodes.unknownMethod, message: `unknown method ${method}` } };
+        return { ok: false, error: { code: ErrorCodes.unknownMethod, message: `unknown method ${withoutCardNumbers(method, HIDDEN_CARD_NUMBER)}` } };
       }
       const def = methods[method as ApiMethod];
       const parsed = (def.params as z.ZodType).safeParse(params ?? {});

@@ -4,6 +4,8 @@
  * operator `system`.
  */
 import { operatorDecider } from '../operators/decider.js';
+import { operatorId as operatorIdSchema } from '../operators/schemas.js';
+import { describeIssues } from './validation.js';
 import { operatorStreamId, type OperatorEvent } from '../operators/events.js';
 import type { Role } from '../operators/roles.js';
 import { MIN_PASSWORD_LENGTH } from '../operators/schemas.js';
@@ -63,6 +65,8 @@ export async function initializeStore(store: CardOpsStore, admin: { operatorId?:
   if ((await operatorCount(store)) > 0) throw new BootstrapError('ALREADY_INITIALIZED', 'this store is already initialized: it has operators. Sign in as an admin to add more.');
   if (admin.password.length < MIN_PASSWORD_LENGTH) throw new BootstrapError('VALIDATION_FAILED', `the admin password needs at least ${MIN_PASSWORD_LENGTH} characters: a passphrase of a few words is easy to remember`);
   const operatorId = admin.operatorId ?? 'admin';
+  const name = operatorIdSchema.safeParse(operatorId);
+  if (!name.success) throw new BootstrapError('VALIDATION_FAILED', `the admin's operator name is not valid: ${describeIssues(name.error.issues).map((i) => i.message).join('; ')}`);
   const commandId = ids.next();
   await store.appendMany([
     { streamId: SYSTEM_STREAM, expectedVersion: 'no_stream', events: [systemEvent(commandId, 0, { type: 'StoreInitialized', data: { adminOperatorId: operatorId } })] },

@@ -11,6 +11,7 @@ import { password } from '../operators/schemas.js';
 import type { Role } from '../operators/roles.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
+import { clientRef, isOneLine, ONE_LINE_MESSAGE, searchText, withoutCardNumber } from '../shared/text.js';
 import { SCHEMA_VERSION } from '../eventstore/sqljs/schema.js';
 import {
   accountSummary,
@@ -177,7 +178,7 @@ export const methods = {
   ...invoiceMethods,
   'auth.login': method({
     access: 'public',
-    params: z.strictObject({ operatorId: z.string().trim().min(1, 'enter your operator name').max(64), password: z.string().min(1, 'enter your password').max(200) }),
+    params: z.strictObject({ operatorId: withoutCardNumber(z.string().trim().min(1, 'enter your operator name').max(64).refine(isOneLine, ONE_LINE_MESSAGE)), password: z.string().min(1, 'enter your password').max(200) }),
     run: (ctx, p): Promise<Result<SessionInfo>> => ctx.login(p.operatorId, p.password),
   }),
   'auth.logout': method({
@@ -197,8 +198,8 @@ export const methods = {
     access: 'signedIn',
     params: z.strictObject({
       command: z.unknown(),
-      commandId: z.string().min(1).max(200).optional(),
-      correlationId: z.string().min(1).max(200).optional(),
+      commandId: clientRef('command id', 200).optional(),
+      correlationId: clientRef('correlation id', 200).optional(),
     }),
     run: (ctx, p): Promise<Result<CommandOutcome>> =>
       ctx.execute(p.command, {
@@ -224,7 +225,7 @@ export const methods = {
   }),
   'accounts.summary': method({
     access: 'signedIn',
-    params: z.strictObject({ accountId: z.string().min(1).max(64) }),
+    params: z.strictObject({ accountId: clientRef('account id', 64) }),
     run: async (ctx, p): Promise<Result<AccountSummary>> => {
       const s = await ctx.store.read((sql) => accountSummary(sql, p.accountId));
       return s ? done(s) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no account ${p.accountId}: search by name, card last-4 or account id` } };
@@ -233,7 +234,7 @@ export const methods = {
   'accounts.timeline': method({
     access: 'signedIn',
     params: z.strictObject({
-      accountId: z.string().min(1).max(64),
+      accountId: clientRef('account id', 64),
       kinds: z.array(z.enum(TIMELINE_KINDS)).optional(),
       before: z.number().int().min(1).optional(),
       limit: z.number().int().min(1).max(500).optional(),
@@ -248,12 +249,12 @@ export const methods = {
   }),
   'cards.search': method({
     access: 'signedIn',
-    params: z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(100).optional() }),
+    params: z.strictObject({ query: searchText(100), limit: z.number().int().min(1).max(100).optional() }),
     run: async (ctx, p): Promise<Result<CardRow[]>> => done(await ctx.store.read((sql) => searchCards(sql, p.query, p.limit))),
   }),
   'search.global': method({
     access: 'signedIn',
-    params: z.strictObject({ query: z.string().max(100), limit: z.number().int().min(1).max(50).optional() }),
+    params: z.strictObject({ query: searchText(100), limit: z.number().int().min(1).max(50).optional() }),
     run: async (ctx, p): Promise<Result<{ accounts: AccountRow[]; cards: CardRow[]; operators: OperatorRow[] }>> =>
       done(
         await ctx.store.read((sql) => {
@@ -284,7 +285,7 @@ export const methods = {
   'chargeRuns.get': method({
     access: ['supervisor', 'admin'],
     readOnly: true,
-    params: z.strictObject({ runId: z.string().min(1).max(64) }),
+    params: z.strictObject({ runId: clientRef('run id', 64) }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const r = await ctx.store.read((sql) => {
         const run = getRun(sql, p.runId);
@@ -302,7 +303,7 @@ export const methods = {
   'chargeRuns.outcomes': method({
     access: ['supervisor', 'admin'],
     readOnly: true,
-    params: listParams.extend({ runId: z.string().min(1).max(64) }),
+    params: listParams.extend({ runId: clientRef('run id', 64) }),
     run: async (ctx, p): Promise<Result<Page<OutcomeRow>>> => {
       const { runId, ...list } = p;
       return done(await ctx.store.read((sql) => listOutcomes(sql, runId, list)));
@@ -311,7 +312,7 @@ export const methods = {
   /** Drives a running run (or retries its failed accounts): supervision, not for admins. */
   'chargeRuns.wait': method({
     access: ['supervisor'],
-    params: z.strictObject({ runId: z.string().min(1).max(64), retryFailed: z.boolean().optional() }),
+    params: z.strictObject({ runId: clientRef('run id', 64), retryFailed: z.boolean().optional() }),
     run: async (ctx, p): Promise<Result<ChargeRunRow & { active: boolean; controlTotals: ControlTotals }>> => {
       const who = ctx.session();
       if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
@@ -330,7 +331,7 @@ export const methods = {
   }),
   'refunds.refundable': method({
     access: 'signedIn',
-    params: z.strictObject({ accountId: z.string().min(1).max(64), chargeId: z.string().min(1).max(64) }),
+    params: z.strictObject({ accountId: clientRef('account id', 64), chargeId: clientRef('charge id', 64) }),
     run: async (ctx, p): Promise<Result<RefundableCharge>> => {
       const r = await refundableCharge(ctx.store, p.accountId, p.chargeId);
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `account ${p.accountId} has no posted charge ${p.chargeId}: only posted charges can be refunded` } };
@@ -343,7 +344,7 @@ export const methods = {
   }),
   'orders.get': method({
     access: 'signedIn',
-    params: z.strictObject({ orderId: z.string().min(1).max(64) }),
+    params: z.strictObject({ orderId: clientRef('order id', 64) }),
     run: async (ctx, p): Promise<Result<OrderDetail>> => {
       const o = await ctx.store.read((sql) => orderDetail(sql, p.orderId));
       return o ? done(o) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no order ${p.orderId}: check the order id` } };
@@ -352,7 +353,7 @@ export const methods = {
   /** What a payment would do (conversion, what stays due, write-off or credit), by AddOrderPayment's own rules, writing nothing. */
   'orders.quotePayment': method({
     access: ['agent', 'supervisor'],
-    params: z.strictObject({ orderId: z.string().min(1).max(64), method: paymentMethod, amount: minorAmount, currency: currencyCode, fxRate: fxRate.optional() }),
+    params: z.strictObject({ orderId: clientRef('order id', 64), method: paymentMethod, amount: minorAmount, currency: currencyCode, fxRate: fxRate.optional() }),
     run: async (ctx, p): Promise<Result<PaymentQuote>> => {
       const q = await quotePayment(ctx.store, p);
       return q.ok ? done(q.value) : { ok: false, error: { code: q.refusal.code, message: q.refusal.message } };
@@ -376,7 +377,7 @@ export const methods = {
   }),
   'events.related': method({
     access: 'read',
-    params: z.strictObject({ eventId: z.string().min(1).max(300) }),
+    params: z.strictObject({ eventId: clientRef('event id', 300) }),
     run: async (ctx, p): Promise<Result<{ event: EventView; causedBy: EventView | null; ledTo: EventView[] }>> => {
       const found = await ctx.store.read((sql) => relatedEvents(sql, p.eventId));
       return found ? done(found) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no event ${p.eventId}` } };
@@ -394,7 +395,7 @@ export const methods = {
     params: z.strictObject({
       after: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
-      types: z.array(z.string().min(1)).max(50).optional(),
+      types: z.array(clientRef('event type', 100)).max(50).optional(),
     }),
     run: async (ctx, p): Promise<Result<{ events: EventView[]; lastPosition: number; isEnd: boolean }>> => {
       const after = p.after ?? 0;
@@ -418,7 +419,7 @@ export const methods = {
   }),
   'history.stream': method({
     access: 'read',
-    params: z.strictObject({ streamId: z.string().min(1).max(200) }),
+    params: z.strictObject({ streamId: clientRef('stream id', 200) }),
     run: async (ctx, p): Promise<Result<{ streamId: string; version: number; events: EventView[] }>> => {
       const s = await ctx.store.readStream(p.streamId);
       if (!s.events.length) return { ok: false, error: { code: ErrorCodes.notFound, message: `there is no stream ${p.streamId}: check the id (streams are named like operator-agent1)` } };
@@ -482,7 +483,7 @@ export const methods = {
   }),
   'system.rebuild': method({
     access: ['admin'],
-    params: z.strictObject({ projections: z.array(z.string()).optional() }),
+    params: z.strictObject({ projections: z.array(clientRef('projection name', 100)).optional() }),
     run: async (ctx, p): Promise<Result<{ events: number; projections: string[] }>> => done(await ctx.store.rebuild(p.projections, (d, t) => ctx.progress('rebuild', d, t))),
   }),
   /**
@@ -491,7 +492,7 @@ export const methods = {
    */
   'reports.ticket': method({
     access: ['supervisor', 'admin'],
-    params: z.strictObject({ runId: z.string().min(1).max(64), format: z.enum(REPORT_FORMATS) }),
+    params: z.strictObject({ runId: clientRef('run id', 64), format: z.enum(REPORT_FORMATS) }),
     run: async (ctx, p): Promise<Result<{ ticket: string; expiresAt: string; fileName: string; format: ReportFormat }>> => {
       const who = ctx.session();
       const key = ctx.sessionKey();

@@ -3,16 +3,17 @@
  * there is a next page, never a COUNT(*) over the table. Column names come from a whitelist.
  */
 import { z } from 'zod';
+import { clientRef, isOneLine, ONE_LINE_MESSAGE, searchText, withoutCardNumber } from '../shared/text.js';
 import type { Sql } from '../eventstore/sql.js';
 import type { SqlValue } from 'sql.js';
 
 export const listParams = z.strictObject({
-  sort: z.string().optional(),
+  sort: clientRef('sort column', 100).optional(),
   direction: z.enum(['asc', 'desc']).optional(),
   /** Free text matched (contains, case-insensitive) against the table's search columns. */
-  search: z.string().max(200).optional(),
+  search: searchText(200).optional(),
   /** Exact matches on filterable columns. */
-  filters: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  filters: z.record(clientRef('filter column', 100), z.union([withoutCardNumber(z.string().refine(isOneLine, ONE_LINE_MESSAGE)), z.number()])).optional(),
   /** The cursor a previous page returned. */
   after: z.string().max(2000).optional(),
   limit: z.number().int().min(1).max(1000).optional(),

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ErrorCodes, type AppError } from '../shared/result.js';
 import type { Connection, Push } from './backend.js';
+import { describeIssues } from './validation.js';
 
 /** Requests bigger than this are refused before parsing. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -63,7 +64,7 @@ export function parseRequest(raw: unknown): { ok: true; request: RequestMessage 
   const parsed = requestSchema.safeParse(value);
   if (!parsed.success) {
     const id = typeof (value as { id?: unknown } | null)?.id === 'number' ? (value as { id: number }).id : -1;
-    return { ok: false, reply: protocolError(id, 'MALFORMED_MESSAGE', `the request must be {kind:"request", id, method, params}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`) };
+    return { ok: false, reply: protocolError(id, 'MALFORMED_MESSAGE', `the request must be {kind:"request", id, method, params}: ${describeIssues(parsed.error.issues).map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`).join('; ')}`) };
   }
   return { ok: true, request: { kind: 'request', id: parsed.data.id, method: parsed.data.method, params: parsed.data.params ?? {} } };
 }

@@ -6,7 +6,7 @@ import { channelOf, defineCommand } from '../backend/commandDef.js';
 import { execute, executeOne } from '../backend/work.js';
 import { isRefusal, refuse } from '../decider.js';
 import { entityId } from '../shared/schemas.js';
-import { freeText } from '../shared/text.js';
+import { freeText, oneLine } from '../shared/text.js';
 import { cardDecider } from './decider.js';
 import { BRANDS, CARD_REASONS, cardStreamId } from './events.js';
 
@@ -21,7 +21,7 @@ const expiryYear = z.number().int().min(2000, 'a four-digit year').max(2100, 'a 
 export const cardCommands = {
   IssueCard: defineCommand({
     roles: STAFF,
-    schema: z.strictObject({ type: z.literal('IssueCard'), cardId, accountId: entityId('account'), holderName: freeText(120), last4, brand: z.enum(BRANDS, { message: `must be one of ${BRANDS.join(', ')}` }), expiryMonth, expiryYear }),
+    schema: z.strictObject({ type: z.literal('IssueCard'), cardId, accountId: entityId('account'), holderName: oneLine(120), last4, brand: z.enum(BRANDS, { message: `must be one of ${BRANDS.join(', ')}` }), expiryMonth, expiryYear }),
     handle: (env, c) =>
       execute(env, cardStreamId(c.cardId), async (uow) => {
         const account = await uow.load(accountStreamId(c.accountId), accountDecider);

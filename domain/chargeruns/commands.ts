@@ -4,7 +4,7 @@ import { defineCommand } from '../backend/commandDef.js';
 import { executeOne } from '../backend/work.js';
 import { PERIOD_RE } from '../shared/periods.js';
 import { amount, currency, entityId } from '../shared/schemas.js';
-import { freeText } from '../shared/text.js';
+import { freeText, withoutCardNumber } from '../shared/text.js';
 import { SUPERVISION } from '../operators/roles.js';
 import { chargeRunDecider } from './decider.js';
 import { chargeRunStreamId, type Fees, type Preview } from './events.js';
@@ -19,7 +19,7 @@ const runId = entityId('run');
 export const period = z.string().trim().regex(PERIOD_RE, 'a period is YYYY-MM, e.g. 2026-11');
 export const feesSchema = z
   .strictObject({
-    feeKind: z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a fee kind is lower-case letters, digits and underscores, e.g. monthly_fee').default('monthly_fee'),
+    feeKind: withoutCardNumber(z.string().trim().regex(/^[a-z][a-z0-9_]{0,31}$/, 'a fee kind is lower-case letters, digits and underscores, e.g. monthly_fee')).default('monthly_fee'),
     // A fee of zero would make every such account fail at run time (a charge must be more than
     // zero): refuse the plan instead.
     perCurrency: z.record(currency, amount).default({}),

@@ -5,7 +5,7 @@ import { handleWork, type Handled } from '../commandHandler.js';
 import { isRefusal, refuse, type Refusal } from '../decider.js';
 import { reconcileContact } from '../invoices/processManager.js';
 import { entityId } from '../shared/schemas.js';
-import { containsCardNumber, freeText } from '../shared/text.js';
+import { CARD_NUMBER_MESSAGE, freeText, isOneLine, notACardNumber, ONE_LINE_MESSAGE, oneLine } from '../shared/text.js';
 import { contactDecider, type ContactCommand } from './decider.js';
 import { contactStreamId, phoneDigits } from './events.js';
 import { contactsWithEmail } from './queries.js';
@@ -18,6 +18,8 @@ export const email = z
   .string()
   .trim()
   .max(254, 'at most 254 characters')
+  .refine(isOneLine, ONE_LINE_MESSAGE)
+  .refine(notACardNumber, CARD_NUMBER_MESSAGE)
   .pipe(z.email({ message: 'must be an e-mail address such as ada@example.com' }));
 
 /** A phone number as people write it: an optional +, digits, spaces, dots, dashes, brackets; 7 to 15 digits (E.164). */
@@ -26,7 +28,7 @@ export const phone = z
   .trim()
   .regex(/^\+?[\d\s().-]+$/, 'must be a phone number: digits, with an optional leading + and spaces, dashes or brackets')
   .refine((p) => phoneDigits(p).length >= 7 && phoneDigits(p).length <= 15, 'must have 7 to 15 digits, such as +44 20 7946 0018')
-  .refine((p) => !containsCardNumber(p), 'looks like a card number; never type card numbers into CardOps');
+  .refine(notACardNumber, CARD_NUMBER_MESSAGE);
 
 async function accountMissing(env: CommandEnv, id: string | null | undefined): Promise<Refusal | null> {
   if (!id) return null;
@@ -56,13 +58,13 @@ async function run(env: CommandEnv, command: Input): Promise<Handled> {
 export const contactCommands = {
   RegisterContact: defineCommand({
     roles: STAFF,
-    schema: z.strictObject({ type: z.literal('RegisterContact'), contactId, name: freeText(120), email, phone: phone.optional(), accountId: accountId.optional() }),
+    schema: z.strictObject({ type: z.literal('RegisterContact'), contactId, name: oneLine(120), email, phone: phone.optional(), accountId: accountId.optional() }),
     handle: (env, c) => run(env, c),
   }),
   UpdateContact: defineCommand({
     roles: STAFF,
     schema: z
-      .strictObject({ type: z.literal('UpdateContact'), contactId, name: freeText(120).optional(), email: email.optional(), phone: phone.nullable().optional(), accountId: accountId.nullable().optional() })
+      .strictObject({ type: z.literal('UpdateContact'), contactId, name: oneLine(120).optional(), email: email.optional(), phone: phone.nullable().optional(), accountId: accountId.nullable().optional() })
       .refine((c) => c.name !== undefined || c.email !== undefined || c.phone !== undefined || c.accountId !== undefined, 'give at least one of name, email, phone or accountId to change'),
     handle: (env, c) => run(env, c),
   }),

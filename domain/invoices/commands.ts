@@ -6,7 +6,7 @@ import { getContact } from '../contacts/queries.js';
 import { isRefusal, refuse } from '../decider.js';
 import { currency, entityId, amount } from '../shared/schemas.js';
 import { systemClock } from '../shared/ports.js';
-import { freeText } from '../shared/text.js';
+import { freeText, oneLine } from '../shared/text.js';
 import { invoiceDecider, type InvoiceCommand } from './decider.js';
 import { invoiceStreamId } from './events.js';
 import { numberingDecider, numberingStreamId } from './numbering.js';
@@ -36,7 +36,7 @@ export const taxRate = z
   .refine((r) => Math.abs(r * 100 - Math.round(r * 100)) < 1e-9, 'at most two decimals, such as 7.75');
 
 const line = z.strictObject({
-  description: freeText(200),
+  description: oneLine(200),
   quantity: z.number({ message: 'must be a whole number of units' }).int('must be a whole number of units').min(1, 'at least 1').max(1_000_000, 'at most 1,000,000'),
   unitAmount: amount,
   taxRate: taxRate.optional(),

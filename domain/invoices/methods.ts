@@ -1,5 +1,6 @@
 /** The invoices' API methods (spread into domain/backend/methods.ts). */
 import { z } from 'zod';
+import { clientRef } from '../shared/text.js';
 import { apiMethod } from '../contacts/methods.js';
 import { getContact } from '../contacts/queries.js';
 import { listParams, type Page } from '../backend/paging.js';
@@ -26,7 +27,7 @@ export const invoiceMethods = {
   }),
   'invoices.get': apiMethod({
     access: 'signedIn',
-    params: z.strictObject({ invoiceId: z.string().min(1).max(64) }),
+    params: z.strictObject({ invoiceId: clientRef('invoice id', 64) }),
     run: async (ctx, p): Promise<Result<InvoiceDetail>> => {
       const notFound = { ok: false as const, error: { code: ErrorCodes.notFound, message: `there is no invoice ${p.invoiceId}: search by number, contact or account` } };
       const { events } = await ctx.store.readStream(invoiceStreamId(p.invoiceId));

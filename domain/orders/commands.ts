@@ -7,7 +7,7 @@ import { accountStreamId } from '../accounts/events.js';
 import { fold, isRefusal, type Refusal } from '../decider.js';
 import type { EventMetadata } from '../eventstore/types.js';
 import { amount, currency, entityId, nonNegativeMinor } from '../shared/schemas.js';
-import { freeText } from '../shared/text.js';
+import { freeText, oneLine, withoutCardNumber } from '../shared/text.js';
 import { readSettings } from '../settings/projection.js';
 import { runUnitOfWork, type UnitOfWork } from '../unitOfWork.js';
 import type { CardOpsStore } from '../backend/store.js';
@@ -21,11 +21,11 @@ const STAFF = ['agent', 'supervisor'] as const;
 const orderId = entityId('order');
 const paymentId = entityId('payment');
 const line = z.strictObject({
-  description: freeText(200),
+  description: oneLine(200),
   quantity: z.number({ message: 'must be a whole number' }).int('must be a whole number').min(1, 'at least 1').max(1_000_000, 'at most 1,000,000'),
   unitPrice: nonNegativeMinor,
 });
-export const fxRate = z.string().trim().regex(FX_RATE_RE, 'must be a decimal number such as 1.0853 (digits and one point, at most 12 decimals)');
+export const fxRate = withoutCardNumber(z.string().trim().regex(FX_RATE_RE, 'must be a decimal number such as 1.0853 (digits and one point, at most 12 decimals)'));
 export const paymentMethod = z.enum(PAYMENT_METHODS, { message: `must be one of ${PAYMENT_METHODS.join(', ')}` });
 
 /** Decides an order command and what it sets off (an overpayment credits the account). */

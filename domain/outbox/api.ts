@@ -1,5 +1,6 @@
 /** The outbox's queries as API methods (spread into backend/methods.ts); retrying is the RetryOutboxMessage command. */
 import { z } from 'zod';
+import { clientRef } from '../shared/text.js';
 import type { MethodContext, MethodDef } from '../backend/methods.js';
 import { listParams, type Page } from '../backend/paging.js';
 import { ErrorCodes, type Result } from '../shared/result.js';
@@ -23,7 +24,7 @@ export const outboxMethods = {
   /** One message with its payload, by event id or number. */
   'outbox.message': def({
     access: 'read',
-    params: z.strictObject({ id: z.string().min(1).max(300) }),
+    params: z.strictObject({ id: clientRef('message id', 300) }),
     run: async (ctx: MethodContext, p): Promise<Result<{ row: OutboxRow; message: OutboxMessage }>> => {
       const found = await ctx.store.read((sql) => {
         const row = findOutbox(sql, p.id);

@@ -6,6 +6,7 @@
 import { mkdirSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OutboxMessage } from './message.js';
+import { isHttpUrl, withoutCardNumbers } from '../shared/text.js';
 
 export interface Sink {
   /** `folder:/path` or `http:https://…`: recorded with each delivery. */
@@ -38,6 +39,7 @@ export function folderSink(dir: string): Sink {
 
 /** An HTTP endpoint: one POST per message, JSON body, the id in `Idempotency-Key`; any 2xx is delivered. */
 export function httpSink(url: string, timeoutMs = 10_000): Sink {
+  if (!isHttpUrl(url)) throw new Error(`the outbox endpoint must be an http or https address such as https://hooks.example.com/cardops (not ${withoutCardNumbers(url.slice(0, 200), 'the address given')})`);
   return {
     name: `http:${url}`,
     async deliver(m) {

@@ -9,7 +9,7 @@ import { refuse } from '../decider.js';
 import { todayOf } from '../plans/dates.js';
 import { entityId } from '../shared/schemas.js';
 import { systemClock } from '../shared/ports.js';
-import { containsCardNumber, freeText } from '../shared/text.js';
+import { freeText, notACardNumber, oneLine } from '../shared/text.js';
 import { paymentMethodDecider } from './decider.js';
 import { paymentMethodStreamId } from './events.js';
 
@@ -19,7 +19,7 @@ const STAFF = ['agent', 'supervisor'] as const;
 export const token = z
   .string()
   .trim()
-  .refine((s) => !containsCardNumber(s), 'looks like a card number; CardOps takes only the processor\'s token (tok_…), never the card number')
+  .refine(notACardNumber, 'looks like a card number; CardOps takes only the processor\'s token (tok_…), never the card number')
   .refine((s) => /^tok_[A-Za-z0-9_-]{3,96}$/.test(s), 'a token starts with tok_ followed by 3 to 96 letters, digits, dashes or underscores, as the payment processor issued it');
 
 export const methodId = entityId('payment method');
@@ -32,7 +32,7 @@ export const paymentMethodCommands = {
       methodId,
       accountId: entityId('account'),
       token,
-      holderName: freeText(120),
+      holderName: oneLine(120),
       brand: z.enum(BRANDS, { message: `must be one of ${BRANDS.join(', ')}` }),
       last4: z.string().regex(/^\d{4}$/, 'the last four digits of the card: exactly 4 digits'),
       expiryMonth: z.number().int().min(1, 'a month from 1 to 12').max(12, 'a month from 1 to 12'),

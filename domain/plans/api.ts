@@ -1,5 +1,6 @@
 /** The payment plans' and payment methods' queries and the renewal job, as API methods (spread into backend/methods.ts). */
 import { z } from 'zod';
+import { clientRef } from '../shared/text.js';
 import type { MethodContext, MethodDef } from '../backend/methods.js';
 import { listParams, type Page } from '../backend/paging.js';
 import { simulatorFor } from '../gateway/simulator.js';
@@ -11,7 +12,7 @@ import { readPlanSettings, type PlanSettings } from './settings.js';
 
 const def = <P extends z.ZodType, R>(d: MethodDef<P, R>): MethodDef<P, R> => d;
 const done = <T>(value: T): Result<T> => ({ ok: true, value });
-const accountId = z.strictObject({ accountId: z.string().min(1).max(64) });
+const accountId = z.strictObject({ accountId: clientRef('account id', 64) });
 
 export const planMethods = {
   'paymentMethods.ofAccount': def({
@@ -31,7 +32,7 @@ export const planMethods = {
   }),
   'plans.get': def({
     access: 'read',
-    params: z.strictObject({ planId: z.string().min(1).max(64) }),
+    params: z.strictObject({ planId: clientRef('plan id', 64) }),
     run: async (ctx: MethodContext, p): Promise<Result<PlanRow & { log: PlanLogEntry[] }>> => {
       const plan = await ctx.store.read((sql) => getPlan(sql, p.planId));
       return plan ? done(plan) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no payment plan ${p.planId}: search the plans list by plan or account id` } };

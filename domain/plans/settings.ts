@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { assertNever, refuse, type Decider, type Decision } from '../decider.js';
 import type { Projection } from '../eventstore/projection.js';
 import type { Sql } from '../eventstore/sql.js';
+import { httpUrl, withoutCardNumber } from '../shared/text.js';
 
 export interface PlanSettings {
   /** A renewal notice goes out this many days before the renewal date. */
@@ -29,14 +30,14 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
   payLinkBase: 'https://pay.cardops.example/plans/',
 };
 
-const code = z.string().trim().regex(/^[a-z0-9_]{2,40}$/, 'a decline code is 2 to 40 lower-case letters, digits or underscores');
+const code = withoutCardNumber(z.string().trim().regex(/^[a-z0-9_]{2,40}$/, 'a decline code is 2 to 40 lower-case letters, digits or underscores'));
 export const planSettingsChanges = z
   .strictObject({
     noticeDays: z.number().int('whole days').min(1, 'at least 1 day').max(60, 'at most 60 days').optional(),
     graceDays: z.number().int('whole days').min(0, 'not negative').max(30, 'at most 30 days').optional(),
     retryDays: z.array(z.number().int('whole days').min(1, 'at least 1 day after the renewal date').max(30)).max(10, 'at most 10 retries').optional(),
     neverRetryCodes: z.array(code).max(50).optional(),
-    payLinkBase: z.string().trim().url('a web address such as https://pay.example.com/plans/').max(200).optional(),
+    payLinkBase: httpUrl(200).optional(),
   })
   .refine((c) => !c.retryDays || c.retryDays.every((d, i, a) => i === 0 || d > a[i - 1]!), { message: 'each retry must come after the one before it', path: ['retryDays'] });
 export type PlanSettingsChanges = z.output<typeof planSettingsChanges>;

@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { defineCommand } from '../backend/commandDef.js';
 import { handleCommand } from '../commandHandler.js';
 import { grantFor } from '../controls/fourEyes.js';
-import { freeText } from '../shared/text.js';
+import { clientRef, freeText } from '../shared/text.js';
 import { settingsControlDecider } from './controls.js';
 import { SETTINGS_STREAM, settingsChanges } from './settings.js';
 
-const requestId = z.string().trim().min(1, 'the request id, from the pending requests').max(200);
+const requestId = clientRef('request id', 200);
 
 export const settingsCommands = {
   /** A control section (credit policy, refunds, sign-in) waits for a second admin once there are two. */

@@ -1,14 +1,11 @@
 /** Input schemas shared by features. */
 import { z } from 'zod';
+import { idString } from './text.js';
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
-/** An entity id typed by people or systems: letters, digits, dash, underscore, dot. */
-export const entityId = (what: string) =>
-  z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, `a ${what} id is 1 to 64 letters, digits, dots, dashes or underscores`);
+/** An entity id typed by people or systems: letters, digits, dash, underscore, dot; never a card number. */
+export const entityId = (what: string) => idString(what);
 
 export const currency = z
   .string()

@@ -11,6 +11,7 @@ import type { EventView } from '../../domain/backend/methods.js';
 import { listSegments } from '../../domain/eventstore/sqljs/journal.js';
 import { StoreError } from '../../domain/eventstore/types.js';
 import { openBackend } from '../../domain/open.js';
+import { withoutCardNumbers } from '../../domain/shared/text.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { registerChargeRunCommand } from './chargerun.js';
 import { registerReportCommand } from './report.js';
@@ -100,7 +101,7 @@ program
   .addOption(jsonOption())
   .action(async (o: Common & { admin: string }) => {
     const path = dbPath(o);
-    const password = await readPassword(`New password for ${o.admin}: `, true);
+    const password = await readPassword(`New password for ${withoutCardNumbers(o.admin, 'the admin')}: `, true);
     await withBackend(path, async (b) => {
       try {
         await initializeStore(b.store, { operatorId: o.admin, password });
@@ -166,7 +167,7 @@ program
           command = JSON.parse(line);
         } catch {
           refused++;
-          printJson({ ok: false, error: { code: 'MALFORMED_JSON', message: `not a JSON object: ${line.slice(0, 80)}` } });
+          printJson({ ok: false, error: { code: 'MALFORMED_JSON', message: `not a JSON object: ${withoutCardNumbers(line.slice(0, 80), '(the line is not shown: it looks like it holds a card number)')}` } });
           continue;
         }
         const r = await conn.call('commands.execute', { command });
@@ -374,6 +375,7 @@ async function main(): Promise<void> {
     } else {
       error = { code: 'INTERNAL_ERROR', message: e instanceof Error ? e.message : String(e) };
     }
+    error = { code: error.code, message: withoutCardNumbers(error.message, 'the request was refused; its message is not shown because it holds something that looks like a card number') };
     if (json) printJson({ ok: false, error });
     else process.stderr.write(`cardops: ${error.message} [${error.code}]\n`);
     process.exit(exitCode);

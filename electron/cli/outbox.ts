@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import type { Backend, Connection } from '../../domain/backend/backend.js';
 import { OutboxDispatcher } from '../../domain/outbox/dispatcher.js';
 import { folderSink, httpSink, type Sink } from '../../domain/outbox/sinks.js';
+import { isHttpUrl } from '../../domain/shared/text.js';
 import { outboxSinks } from '../platform/background.js';
 import type { ChargeRunCliDeps } from './chargerun.js';
 import { CliError, EXIT, printJson, printPairs, printTable } from './io.js';
@@ -82,6 +83,9 @@ export function registerOutboxCommand(program: Command, deps: OutboxCliDeps): vo
     .action(async (o: Common & { dir?: string; http?: string; maxAttempts: number }) => {
       const path = deps.dbPath(o);
       deps.requireStore(path);
+      if (o.http !== undefined && !isHttpUrl(o.http)) throw new CliError(EXIT.usage, { code: 'INVALID_URL', message: '--http must be an http or https address such as https://hooks.example.com/cardops' });
+      const envUrl = process.env.CARDOPS_OUTBOX_URL;
+      if (!o.dir && !o.http && envUrl && !isHttpUrl(envUrl)) throw new CliError(EXIT.usage, { code: 'INVALID_URL', message: '$CARDOPS_OUTBOX_URL must be an http or https address such as https://hooks.example.com/cardops' });
       const sinks: Sink[] = o.dir || o.http ? [...(o.dir ? [folderSink(o.dir)] : []), ...(o.http ? [httpSink(o.http)] : [])] : outboxSinks(path);
       const total = await deps.withBackend(path, (b) => new OutboxDispatcher({ store: b.store, sinks, maxAttempts: o.maxAttempts, batchSize: 20 }).drain());
       if (o.json) printJson({ ok: true, ...total, sinks: sinks.map((s) => s.name) });

@@ -33,7 +33,15 @@ export function startBackground(backend: Backend, dbPath: string, log: (m: strin
     },
     (e: unknown) => log(`invoices: the recipient repair at start-up failed: ${e instanceof Error ? e.message : String(e)}; run the ReconcileInvoiceRecipients command, or restart`),
   );
-  const dispatcher = new OutboxDispatcher({ store: backend.store, sinks: outboxSinks(dbPath), log });
+  let sinks: Sink[];
+  try {
+    sinks = outboxSinks(dbPath);
+  } catch (e) {
+    // A bad $CARDOPS_OUTBOX_URL must not stop the backend: the folder sink still gets every message.
+    log(`outbox: ${e instanceof Error ? e.message : String(e)}; messages go to the folder only until $CARDOPS_OUTBOX_URL is fixed`);
+    sinks = [folderSink(process.env.CARDOPS_OUTBOX_DIR || join(dirname(dbPath), 'outbox'))];
+  }
+  const dispatcher = new OutboxDispatcher({ store: backend.store, sinks, log });
   dispatcher.start();
   const timer = startRenewalTimer({
     store: backend.store,
