@@ -185,7 +185,7 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'OrderPaymentCancelled':
       return { ...base, summary: `Payment ${s(d.paymentId)} of order ${s(d.orderId)} no longer counts`, reason: s(d.reason) };
     case 'OrderFxShortfallWrittenOff':
-      return { ...base, summary: `${money(d.amount)} (${s(d.percentOfTotal)}% of the total) · order ${s(d.orderId)}` };
+      return { ...base, summary: d.convertedAmount !== undefined ? `${money(d.amount)} (${s(d.percentOfConverted)}% of the ${money(d.convertedAmount)} converted) · order ${s(d.orderId)}` : `${money(d.amount)} (${s(d.percentOfTotal)}% of the total) · order ${s(d.orderId)}` };
     case 'OrderPaid':
       return { ...base, summary: `${money(d.paid)} paid of ${money(d.total)} · order ${s(d.orderId)}` };
     case 'OrderOverpaid':
