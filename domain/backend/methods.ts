@@ -315,7 +315,8 @@ export const methods = {
     access: 'signedIn',
     params: z.strictObject({ accountId: z.string().min(1).max(64), chargeId: z.string().min(1).max(64) }),
     run: async (ctx, p): Promise<Result<RefundableCharge>> => {
-      const r = await refundableCharge(ctx.store, p.accountId, p.chargeId);
+      const who = ctx.session();
+      const r = await refundableCharge(ctx.store, p.accountId, p.chargeId, who ? { operatorId: who.operatorId, day: ctx.clock.now().slice(0, 10) } : undefined);
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `account ${p.accountId} has no posted charge ${p.chargeId}: only posted charges can be refunded` } };
     },
   }),

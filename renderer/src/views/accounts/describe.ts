@@ -175,6 +175,8 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'RefundApproved':
       return { ...base, summary: `${money(d.amount)} · refund ${s(d.refundId)} · ${d.automatic ? 'within the agent limit' : `by ${s(d.approvedBy)}`}` };
     case 'RefundSentForApproval':
+      if (d.over === 'daily') return { ...base, summary: `${money(d.amount)} takes the requester's refunds today to ${money(d.refundedToday)}, over the daily limit of ${money(d.agentDailyLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
+      if (d.over === 'charge') return { ...base, summary: `${money(d.amount)} takes the refunds of the charge to ${money(d.refundedOnCharge)}, over the agent limit of ${money(d.agentLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
       return { ...base, summary: `${money(d.amount)} is over the agent limit of ${money(d.agentLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
     case 'RefundRejected':
       return { ...base, summary: `Refund ${s(d.refundId)} of charge ${s(d.chargeId)}, by ${s(d.rejectedBy)}` };
