@@ -309,7 +309,7 @@ describe('decideBatch on a seeded in-memory store', () => {
     for (const command of [
       { type: 'OpenAccount', accountId: 'ACC-9999999', holderName: 'Zoë Closed', currency: 'EUR', creditLimit: 100_000 },
       { type: 'IssueCard', cardId: 'CRD-9999999', accountId: 'ACC-9999999', holderName: 'Zoë Closed', last4: '9999', brand: 'visa', expiryMonth: 4, expiryYear: 2030 },
-      { type: 'ActivateCard', cardId: 'CRD-9999999' },
+      { type: 'ActivateCard', cardId: 'CRD-9999999', reason: 'card_received' },
       { type: 'CloseAccount', accountId: 'ACC-9999999', reason: 'customer request' },
     ]) {
       const r = await sup.call('commands.execute', { command });
@@ -514,7 +514,7 @@ describe('decideBatch on a seeded in-memory store', () => {
         for (const command of [
           { type: 'OpenAccount', accountId, holderName: 'Ada Range', currency: 'EUR', creditLimit: 100_000 },
           { type: 'IssueCard', cardId: `C-${i}`, accountId, holderName: 'Ada Range', last4: '1234', brand: 'visa', expiryMonth: 4, expiryYear: 2030 },
-          { type: 'ActivateCard', cardId: `C-${i}` },
+          { type: 'ActivateCard', cardId: `C-${i}`, reason: 'card_received' },
         ]) {
           const r = await sup.call('commands.execute', { command });
           if (!r.ok) throw new Error(`${command.type}: ${r.error.message}`);
