@@ -220,3 +220,28 @@ describe('the state the decider folds', () => {
 function closedByReissueOf(newCardId: string): CardEvent {
   return { type: 'CardClosed', data: { cardId: 'c1', reason: 'other', channel: 'agent', note: `replaced by card ${newCardId}` } };
 }
+
+describe('a card past its expiry month (valid through its last day) is neither issued nor made active', () => {
+  // `issued` expires 03/2029.
+  const issue = (today: string) => cmd({ type: 'IssueCard', cardId: 'c1', accountId: 'a1', holderName: 'Ada Andersen', last4: '4417', brand: 'visa', expiryMonth: 3, expiryYear: 2029, channel: 'agent', today });
+  it('issues it on the last day of its expiry month', () => spec.given([]).when(issue('2029-03-31')).then([issued]));
+  it('refuses to issue it from the first day of the month after', () => spec.given([]).when(issue('2029-04-01')).thenRefuses('CARD_EXPIRED', /a card that expires 03\/2029 has expired \(today is 2029-04-01\)/));
+  it('refuses to issue it a year later in an earlier month too', () => spec.given([]).when(issue('2030-01-15')).thenRefuses('CARD_EXPIRED'));
+  it('activates it in its expiry month', () => spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: '2029-03-31' })).then([activated]));
+  it('refuses to activate it after', () =>
+    spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: '2029-04-01' })).thenRefuses('CARD_EXPIRED', /card •4417 expires 03\/2029 and has expired \(today is 2029-04-01\): it cannot be activated/));
+  it('refuses to reactivate it after', () =>
+    spec.given([issued, activated, suspended]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: '2029-04-01' })).thenRefuses('CARD_EXPIRED', /cannot be reactivated/));
+  it('the daily job expires it as the system', () =>
+    spec.given([issued, activated]).when(cmd({ type: 'ExpireCard', cardId: 'c1', channel: 'system' })).then([{ type: 'CardExpired', data: { cardId: 'c1', channel: 'system', reason: 'expired' } }]));
+});
+
+describe('the reason code of an activation, a reactivation and a reissue is recorded', () => {
+  it('ActivateCard records its reason and note', () =>
+    spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'customer_request', note: 'at the branch', today: TODAY })).then([{ type: 'CardActivated', data: { cardId: 'c1', channel: 'agent', reason: 'customer_request', note: 'at the branch' } }]));
+  it('a reissue closes the old card for the reason of the reissue', () =>
+    spec.given([issued, activated]).when(cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'damaged' })).then([
+      { type: 'CardReissued', data: { cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'damaged' } },
+      { type: 'CardClosed', data: { cardId: 'c1', reason: 'damaged', channel: 'agent', note: 'replaced by card c2' } },
+    ]));
+});
