@@ -124,7 +124,7 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'CardIssued':
       return { ...base, summary: `•${s(d.last4)} ${brandLabel(s(d.brand))} (${s(d.cardId)}), expires ${expiry(n(d.expiryMonth), n(d.expiryYear))}${d.replaces ? `, replaces ${cardLabel(s(d.replaces))}` : ''}` };
     case 'CardReissued':
-      return { ...base, summary: `Card ${card} is replaced by ${cardLabel(s(d.newCardId))} (${s(d.newCardId)})` };
+      return { ...base, summary: `Card ${card} is replaced by ${cardLabel(s(d.newCardId))} (${s(d.newCardId)})`, reason: cardReason };
     case 'CardActivated':
     case 'CardReactivated':
     case 'CardDeactivated':
