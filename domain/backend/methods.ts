@@ -41,6 +41,8 @@ import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './boo
 import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
 import { reportTickets } from '../reports/tickets.js';
 import { planMethods } from '../plans/api.js';
+import { runCardExpiry, type ExpiryReport } from '../cards/expiry.js';
+import { isDate } from '../plans/dates.js';
 import { outboxMethods } from '../outbox/api.js';
 import { contactMethods } from '../contacts/methods.js';
 import { invoiceMethods } from '../invoices/methods.js';
@@ -230,6 +232,16 @@ export const methods = {
     access: 'signedIn',
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<CardRow>>> => done(await ctx.store.read((sql) => listCards(sql, p))),
+  }),
+  /** The daily card-expiry job for a date, by hand (the app runs it daily by itself, as operator `system`). */
+  'cards.expire': method({
+    access: ['supervisor', 'admin'],
+    params: z.strictObject({ date: z.string().refine(isDate, 'a date as YYYY-MM-DD, e.g. 2026-06-01') }),
+    run: async (ctx, p): Promise<Result<ExpiryReport>> => {
+      const who = ctx.session();
+      if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
+      return done(await runCardExpiry(ctx.store, p.date, who.operatorId));
+    },
   }),
   'cards.search': method({
     access: 'signedIn',

@@ -120,6 +120,13 @@ describe('the daily expiry job', () => {
     await ok(agent, { type: 'ActivateCard', cardId: 'c-june', reason: 'card_received' });
   });
 
+  it('by hand through the API, as the supervisor who runs it; an agent may not run it', async () => {
+    expect(await agent.call('cards.expire', { date: '2026-06-01' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await super1.call('cards.expire', { date: '2026-06-01' })).toEqual({ ok: true, value: { date: '2026-06-01', expired: 3, failed: [] } });
+    expect(await card('c-act')).toEqual({ status: 'expired', status_reason: 'expired', status_by: 'super1' });
+    expect(await super1.call('cards.expire', { date: '2026-6-1' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('expires every live card past its expiry month as operator system; the card no longer counts as active for the charge run', async () => {
     expect(await runCardExpiry(backend.store, '2026-05-31')).toEqual({ date: '2026-05-31', expired: 0, failed: [] });
     expect(await eligible()).toMatchObject({ eligible: 2 });
