@@ -8,7 +8,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Backend, Connection } from '../../domain/backend/backend.js';
 import { seedDemo } from '../../domain/backend/bootstrap.js';
-import { runCardExpiry } from '../../domain/cards/expiry.js';
+import { runCardExpiry, startCardExpiryTimer, type ExpiryReport } from '../../domain/cards/expiry.js';
 import { openBackend } from '../../domain/open.js';
 
 let backend: Backend;
@@ -118,6 +118,14 @@ describe('the daily expiry job', () => {
     await ok(agent, { type: 'ReportCardLost', cardId: 'c-lost' });
     await ok(agent, issue('c-june', 6, 2026, 'acc2', '6666'));
     await ok(agent, { type: 'ActivateCard', cardId: 'c-june', reason: 'card_received' });
+  });
+
+  it('the app\'s timer runs it for today on start-up, as operator system', async () => {
+    const reports: ExpiryReport[] = [];
+    const timer = startCardExpiryTimer({ store: backend.store, clock: { now: () => '2026-06-01T00:00:05.000Z' }, onReport: (r) => reports.push(r) });
+    await timer.stop();
+    expect(reports).toEqual([{ date: '2026-06-01', expired: 3, failed: [] }]);
+    expect(await card('c-iss')).toEqual({ status: 'expired', status_reason: 'expired', status_by: 'system' });
   });
 
   it('by hand through the API, as the supervisor who runs it; an agent may not run it', async () => {
