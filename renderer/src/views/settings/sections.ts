@@ -3,9 +3,9 @@
  * it is shown, how what the admin typed is read back, and the one command a section saves with.
  * The backend validates everything again and has the last word (its refusals are shown as is).
  */
-import type { Command } from '../../api/types';
-import { formatMoney, parseAmount } from '../accounts/money';
-import type { AllSettings, EventView, LastChange } from './types';
+import type { Command } from '../../api/types.js';
+import { formatMoney, parseAmount } from '../accounts/money.js';
+import type { AllSettings, EventView, LastChange } from './types.js';
 
 export type SectionId = 'credit' | 'refunds' | 'reminders' | 'plans';
 
