@@ -40,10 +40,20 @@ export class UnitOfWork {
     return state;
   }
 
-  /** Whether this command id was already stored on the stream (a repeat of an acknowledged command). */
-  async alreadyDone(streamId: string): Promise<boolean> {
+  /** The first event of the stream that this command id wrote, if any (a repeat of an acknowledged command, or another command reusing its id). */
+  async earlierEventOfCommand(streamId: string): Promise<StoredEvent | undefined> {
     const { events } = await this.store.readStream(streamId);
-    return events.some((e) => e.metadata.commandId === this.metadata.commandId);
+    return events.find((e) => e.metadata.commandId === this.metadata.commandId);
+  }
+
+  /** How many events this unit has decided (each takes a number `<n>`, also those named by a business key). */
+  get decidedCount(): number {
+    return this.counter;
+  }
+
+  /** Forgets every decided event: the commit then writes nothing. */
+  discard(): void {
+    this.pending.length = 0;
   }
 
   /**

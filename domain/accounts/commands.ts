@@ -39,6 +39,16 @@ export const accountCommands = {
         if (isRefusal(sent)) return sent;
         const received = await uow.decide(accountStreamId(c.toAccountId), accountDecider, { type: 'ReceiveTransfer', accountId: c.toAccountId, transferId: c.transferId, fromAccountId: c.fromAccountId, amount: c.amount, currency: from.currency });
         if (isRefusal(received)) return received;
+        // One transfer id, one transfer across both accounts: both legs are new, or both are this transfer already.
+        if (sent.length === 0 && received.length === 0) return [];
+        if (sent.length === 0 || received.length === 0) {
+          const [has, lacks] = sent.length === 0 ? [c.fromAccountId, c.toAccountId] : [c.toAccountId, c.fromAccountId];
+          return refuse(
+            'TRANSFER_ONE_LEGGED',
+            `transfer ${c.transferId} is recorded on account ${has} but not on account ${lacks}: a transfer writes both legs or neither, so it is not completed by a repeat; check it with \`cardops verify\` and send the transfer with a new id`,
+            { transferId: c.transferId, recordedOn: has, missingOn: lacks },
+          );
+        }
         return [...sent, ...received];
       }),
   }),

@@ -50,9 +50,23 @@ export const ACCOUNT_EVENT_TYPES: readonly AccountEvent['type'][] = [
   'PrepaidCreditApplied',
 ];
 
+/** The kinds of posting, as the messages name them. */
+export type PostingKind = 'deposit' | 'transfer_out' | 'transfer_in' | 'charge' | 'refund' | 'prepaid_credit';
+
+/** What holds a posting id: enough to tell a repeat of the same posting from another use of the id. */
+export interface PostingRecord {
+  readonly kind: PostingKind;
+  readonly amount: number;
+  /** The other account of a transfer. */
+  readonly counterparty?: string;
+  /** When it was recorded (known for stored events). */
+  readonly at?: string;
+}
+
 /** Posting ids the state knows of. A full fold knows all; a batch loader may know only those its commands ask about. */
 export interface PostingIds {
   has(id: string): boolean;
+  get(id: string): PostingRecord | undefined;
 }
 
 export type AccountState =

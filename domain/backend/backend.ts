@@ -17,9 +17,11 @@ import type { CardOpsStore } from './store.js';
 import { methods, type MethodContext } from './methods.js';
 import { validationError } from './validation.js';
 import { verifyPassword } from './passwords.js';
+import { commandFingerprint } from './fingerprint.js';
 import { ChargeRunJobs } from '../chargeruns/jobs.js';
 import type { RunProgress } from '../chargeruns/executor.js';
 import { startOrderReminderSweep } from '../orders/scheduler.js';
+import { reportTickets } from '../reports/tickets.js';
 
 export type { Api, ApiMethod, ApiParams, ApiResult, SessionInfo, CommandOutcome } from './methods.js';
 import type { ApiMethod, ApiParams, ApiResult, SessionInfo } from './methods.js';
@@ -103,6 +105,13 @@ export function createBackend(deps: BackendDeps): Backend {
 
   function connect(options: ConnectOptions): Connection {
     let session: SessionInfo | null = null;
+    /** The identity of this sign-in: what it was given (report tickets) dies when it ends. */
+    let sessionKey: object | null = null;
+    const endSession = (): void => {
+      if (sessionKey) reportTickets(store).revokeSession(sessionKey);
+      sessionKey = null;
+      session = null;
+    };
     const listeners = new Set<(p: Push) => void>();
     const entry = { push: (p: Push) => listeners.forEach((l) => l(p)), signedIn: () => session !== null };
     connections.add(entry);
@@ -114,7 +123,7 @@ export function createBackend(deps: BackendDeps): Backend {
       const id = session.operatorId;
       const row = await store.read((sql) => sql.get<{ display_name: string; role: Role; status: string }>('SELECT display_name, role, status FROM operators WHERE operator_id = ?', [id]));
       if (!row || row.status !== 'active') {
-        session = null;
+        endSession();
         return { ok: false, error: { code: ErrorCodes.unauthenticated, message: `operator ${id} is no longer active: sign in again` } };
       }
       session = { operatorId: id, displayName: row.display_name, role: row.role };
@@ -129,16 +138,19 @@ export function createBackend(deps: BackendDeps): Backend {
       origin: options.origin,
       progress: (task, done, total) => entry.push({ topic: 'progress', payload: { task, done, total } }),
       session: () => session,
+      sessionKey: () => sessionKey,
       async login(operatorId, password) {
         const row = await store.read((sql) => sql.get<{ display_name: string; role: Role; status: string; password_hash: string }>('SELECT display_name, role, status, password_hash FROM operators WHERE operator_id = ?', [operatorId]));
         const good = row ? await verifyPassword(password, row.password_hash) : await verifyPassword(password, DUMMY_HASH);
         if (!row || !good) return { ok: false, error: { code: ErrorCodes.badCredentials, message: 'wrong operator name or password' } };
         if (row.status !== 'active') return { ok: false, error: { code: ErrorCodes.badCredentials, message: `operator ${operatorId} is disabled: ask an admin to enable it` } };
+        endSession();
         session = { operatorId, displayName: row.display_name, role: row.role };
+        sessionKey = {};
         return { ok: true, value: session };
       },
       logout() {
-        session = null;
+        endSession();
       },
       async execute(input, envelope) {
         const op = await currentOperator();
@@ -155,7 +167,7 @@ export function createBackend(deps: BackendDeps): Backend {
         const parsed = (def.schema as z.ZodType).safeParse(input);
         if (!parsed.success) return { ok: false, error: validationError(t, parsed.error) };
         const commandId = envelope.commandId ?? ids.next();
-        const metadata = { operator: op.value.operatorId, correlationId: envelope.correlationId ?? commandId, causationId: envelope.causationId ?? commandId, commandId };
+        const metadata = { operator: op.value.operatorId, correlationId: envelope.correlationId ?? commandId, causationId: envelope.causationId ?? commandId, commandId, commandFingerprint: commandFingerprint(t, parsed.data) };
         // The per-type handler receives the data its own schema produced.
         const handle = def.handle as (env: CommandEnv, c: unknown) => Promise<Handled>;
         const handled = await handle({ store, metadata, operatorId: op.value.operatorId, role: op.value.role, clock }, parsed.data);
@@ -214,7 +226,7 @@ export function createBackend(deps: BackendDeps): Backend {
       close() {
         connections.delete(entry);
         listeners.clear();
-        session = null;
+        endSession();
       },
     };
   }

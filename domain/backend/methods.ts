@@ -95,6 +95,8 @@ export interface MethodContext {
   readonly origin: string;
   progress(task: string, done: number, total: number): void;
   session(): SessionInfo | null;
+  /** The identity of the current sign-in (null when signed out): a new sign-in, a sign-out or closing the connection ends it. */
+  sessionKey(): object | null;
   login(operatorId: string, password: string): Promise<Result<SessionInfo>>;
   logout(): void;
   execute(command: unknown, envelope: { commandId?: string; correlationId?: string; causationId?: string }): Promise<Result<CommandOutcome>>;
@@ -133,6 +135,9 @@ const rowToView = (r: EventRow): EventView => toView(rowToEvent(r));
  * the event (a primary-key range) and filters it in SQL, never a scan of the whole log.
  */
 const RELATED_WINDOW = 5_000;
+
+/** How many positions one `events.list` call with a type filter looks at, at most. */
+export const EVENTS_SCAN_WINDOW = 50_000;
 export function relatedEvents(sql: Sql, eventId: string): { event: EventView; causedBy: EventView | null; ledTo: EventView[] } | null {
   const row = sql.get<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE event_id = ?`, [eventId]);
   if (!row) return null;
@@ -378,16 +383,38 @@ export const methods = {
       return found ? done(found) : { ok: false, error: { code: ErrorCodes.notFound, message: `there is no event ${p.eventId}` } };
     },
   }),
+  /**
+   * The log in order of position: a whole-log read, so admins only (and the CLI's read-only
+   * commands, which open the store file themselves). A call with `types` looks at most
+   * EVENTS_SCAN_WINDOW positions past `after` (a rare type would otherwise have one call scan the
+   * whole log): it may return fewer events than `limit` with `isEnd` false; ask again from `lastPosition`.
+   */
   'events.list': method({
-    access: 'read',
+    access: ['admin'],
+    readOnly: true,
     params: z.strictObject({
       after: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
       types: z.array(z.string().min(1)).max(50).optional(),
     }),
     run: async (ctx, p): Promise<Result<{ events: EventView[]; lastPosition: number; isEnd: boolean }>> => {
-      const page = await ctx.store.readAll({ after: p.after ?? 0, limit: p.limit ?? 100, ...(p.types ? { types: p.types } : {}) });
-      return done({ events: page.events.map(toView), lastPosition: page.lastPosition, isEnd: page.isEnd });
+      const after = p.after ?? 0;
+      const limit = p.limit ?? 100;
+      if (!p.types?.length) {
+        const page = await ctx.store.readAll({ after, limit });
+        return done({ events: page.events.map(toView), lastPosition: page.lastPosition, isEnd: page.isEnd });
+      }
+      const types = p.types;
+      const head = await ctx.store.headPosition();
+      const until = Math.min(head, after + EVENTS_SCAN_WINDOW);
+      const rows = await ctx.store.read((sql) =>
+        sql.all<EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? AND position <= ? AND type IN (${types.map(() => '?').join(',')}) ORDER BY position LIMIT ?`, [after, until, ...types, limit + 1]),
+      );
+      const full = rows.length > limit;
+      if (full) rows.pop();
+      const events = rows.map(rowToView);
+      const lastPosition = full ? events[events.length - 1]!.position : until;
+      return done({ events, lastPosition, isEnd: !full && until >= head });
     },
   }),
   'history.stream': method({
@@ -436,13 +463,21 @@ export const methods = {
       }
     },
   }),
+  /** Counts every event and stream (scans of the whole log's indexes): admins only, and the CLI's read-only `cardops stats`. */
   'system.stats': method({
-    access: 'read',
+    access: ['admin'],
+    readOnly: true,
     params: z.strictObject({}),
     run: async (ctx): Promise<Result<StoreStats>> => done(ctx.store.stats()),
   }),
+  /**
+   * Replays the log and checks the projections and the ledger: a heavy read, so admins only (the
+   * CLI's read-only `cardops verify` opens the store file itself). It runs in slices that let other
+   * calls through, and one verify or rebuild runs at a time: another one meanwhile gets STORE_BUSY.
+   */
   'system.verify': method({
-    access: 'read',
+    access: ['admin'],
+    readOnly: true,
     params: z.strictObject({}),
     run: async (ctx): Promise<Result<VerifyReport>> => done(await ctx.store.verify((d, t) => ctx.progress('verify', d, t))),
   }),
@@ -452,7 +487,7 @@ export const methods = {
     run: async (ctx, p): Promise<Result<{ events: number; projections: string[] }>> => done(await ctx.store.rebuild(p.projections, (d, t) => ctx.progress('rebuild', d, t))),
   }),
   /**
-   * A one-time ticket (60 s) to fetch a run's reconciliation report outside the message protocol:
+   * A one-time ticket (60 s, and only while the session that asked for it lasts) to fetch a run's reconciliation report outside the message protocol:
    * the browser twin's download route and the Electron host redeem it (domain/reports/tickets.ts).
    */
   'reports.ticket': method({
@@ -460,10 +495,13 @@ export const methods = {
     params: z.strictObject({ runId: z.string().min(1).max(64), format: z.enum(REPORT_FORMATS) }),
     run: async (ctx, p): Promise<Result<{ ticket: string; expiresAt: string; fileName: string; format: ReportFormat }>> => {
       const who = ctx.session();
-      if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
+      const key = ctx.sessionKey();
+      if (!who || !key) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
       const exists = await ctx.store.read((sql) => getRun(sql, p.runId) !== null);
       if (!exists) return { ok: false, error: { code: ErrorCodes.notFound, message: `there is no charge run ${p.runId}` } };
-      const t = reportTickets(ctx.store).issue({ runId: p.runId, format: p.format, operatorId: who.operatorId });
+      if (ctx.sessionKey() !== key) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'the session ended: sign in again' } };
+      // The ticket dies with this sign-in: after a sign-out or disconnect it no longer downloads.
+      const t = reportTickets(ctx.store).issue({ runId: p.runId, format: p.format, operatorId: who.operatorId, session: key });
       return done({ ...t, fileName: reportFileName(p.runId, p.format), format: p.format });
     },
   }),

@@ -6,7 +6,7 @@
  * and the whole batch becomes one multi-stream append.
  */
 import { accountDecider, postingEventId } from '../accounts/decider.js';
-import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization } from '../accounts/events.js';
+import { accountStreamId, authorizationIdFor, type AccountEvent, type AccountState, type PendingAuthorization, type PostingIds, type PostingKind, type PostingRecord } from '../accounts/events.js';
 import { authorizationDecider } from '../authorizations/decider.js';
 import { authorizationStreamId, type AuthorizationEvent, type CreditPolicy } from '../authorizations/events.js';
 import { cardDecider } from '../cards/decider.js';
@@ -58,7 +58,7 @@ export function loadAccounts(sql: Sql, ids: readonly string[]): AccountRowForRun
 }
 
 /** Rebuilds the Account decider's state from its projection row. Posting ids: those asked about that were seen. */
-export function accountStateFromRow(r: AccountRowForRun, seenPostings: ReadonlySet<string>): AccountState {
+export function accountStateFromRow(r: AccountRowForRun, seenPostings: PostingIds): AccountState {
   return {
     status: r.status as 'open' | 'frozen' | 'closed',
     accountId: r.account_id,
@@ -96,6 +96,8 @@ export interface BatchInput {
   readonly accounts: readonly AccountRowForRun[];
   /** The accounts are consecutive in account id order (a slice), so their cards are one index range. */
   readonly contiguous?: boolean;
+  /** The run's approval in the log: an account that was not eligible then is skipped (changed_after_approval). */
+  readonly approvalPosition?: number;
 }
 
 export interface BatchDecision {
@@ -161,6 +163,91 @@ function alreadyPosted(sql: Sql, ids: readonly string[], range: SliceRange, char
   return seen;
 }
 
+const NOBODY: ReadonlySet<string> = new Set<string>();
+
+/** The status events of an account's and a card's stream, and which of them leave it open or active. */
+const ACCOUNT_STATUS: Readonly<Record<string, boolean>> = { AccountOpened: true, AccountFrozen: false, AccountUnfrozen: true, AccountClosed: false };
+const CARD_STATUS: Readonly<Record<string, boolean>> = {
+  CardIssued: false,
+  CardActivated: true,
+  CardReactivated: true,
+  CardDeactivated: false,
+  CardReportedLost: false,
+  CardReportedStolen: false,
+  CardExpired: false,
+  CardClosed: false,
+};
+const STATUS_TYPES = JSON.stringify([...Object.keys(ACCOUNT_STATUS), ...Object.keys(CARD_STATUS)]);
+
+/**
+ * The accounts of the batch, eligible now, that were not eligible when the run was approved:
+ * opened since, unfrozen since from a freeze that held at the approval, or with no card active
+ * then. An account can only have become eligible through an opening, an unfreezing or a card
+ * activated (charge_run_touches keeps those while a run is approved): a batch with none since the
+ * approval (nearly every batch) costs one look at that small table. Only the accounts it names
+ * are looked at closely, from their streams and their cards' streams in the log up to the
+ * approval: a second card activated, or a card suspended and reactivated, since the approval
+ * leaves an account that was eligible then eligible.
+ */
+function notEligibleAtApproval(sql: Sql, rows: readonly AccountRowForRun[], range: SliceRange, approval: number, eligibleNow: (r: AccountRowForRun) => boolean): ReadonlySet<string> {
+  if (!rows.length || sql.scalar('SELECT 1 FROM charge_run_touches WHERE position > ? LIMIT 1', [approval]) === undefined) return NOBODY;
+  const ids = rows.map((r) => r.account_id);
+  const touched = new Set<string>();
+  const accounts = range
+    ? sql.all<{ id: string }>("SELECT id FROM charge_run_touches WHERE kind = 'account' AND id BETWEEN ? AND ? AND position > ?", [range[0], range[1], approval])
+    : sql.all<{ id: string }>("SELECT t.id FROM json_each(?) j JOIN charge_run_touches t ON t.kind = 'account' AND t.id = j.value WHERE t.position > ?", [JSON.stringify(ids), approval]);
+  for (const r of accounts) touched.add(r.id);
+  const cards = range
+    ? sql.all<{ account_id: string }>("SELECT c.account_id FROM charge_run_touches t JOIN cards c ON c.card_id = t.id WHERE t.kind = 'card' AND t.position > ? AND c.account_id BETWEEN ? AND ?", [approval, range[0], range[1]])
+    : sql.all<{ account_id: string }>("SELECT c.account_id FROM charge_run_touches t JOIN cards c ON c.card_id = t.id WHERE t.kind = 'card' AND t.position > ? AND c.account_id IN (SELECT value FROM json_each(?))", [approval, JSON.stringify(ids)]);
+  for (const r of cards) touched.add(r.account_id);
+  const candidates = rows.filter((r) => touched.has(r.account_id) && eligibleNow(r)).map((r) => r.account_id);
+  if (!candidates.length) return NOBODY;
+
+  // Their state at the approval, from the log: the last status event of each stream up to it.
+  const cardsOf = sql.all<{ card_id: string; account_id: string }>('SELECT c.card_id, c.account_id FROM json_each(?) j JOIN cards c ON c.account_id = j.value', [JSON.stringify(candidates)]);
+  const streams = [...candidates.map(accountStreamId), ...cardsOf.map((c) => cardStreamId(c.card_id))];
+  const last = new Map<string, string>();
+  for (const e of sql.all<{ stream_id: string; type: string }>(
+    'SELECT e.stream_id, e.type FROM json_each(?) j JOIN events e ON e.stream_id = j.value WHERE e.position <= ? AND e.type IN (SELECT value FROM json_each(?)) ORDER BY e.stream_id, e.stream_position',
+    [JSON.stringify(streams), approval, STATUS_TYPES],
+  )) {
+    last.set(e.stream_id, e.type);
+  }
+  const cardActiveThen = new Set<string>();
+  for (const c of cardsOf) if (CARD_STATUS[last.get(cardStreamId(c.card_id)) ?? ''] === true) cardActiveThen.add(c.account_id);
+  const late = new Set<string>();
+  for (const id of candidates) {
+    const openThen = ACCOUNT_STATUS[last.get(accountStreamId(id)) ?? ''] === true;
+    if (!openThen || !cardActiveThen.has(id)) late.add(id);
+  }
+  return late;
+}
+
+const POSTING_KINDS: Readonly<Record<string, PostingKind>> = { DepositReceived: 'deposit', TransferSent: 'transfer_out', TransferReceived: 'transfer_in', PrepaidCreditAdded: 'prepaid_credit' };
+
+/**
+ * Of the fee's posting ids already seen, those another kind of posting holds (a deposit or a
+ * transfer someone gave the fee's id): such an account was not charged, and cannot be with this
+ * id. Read only for the ids seen, so a first run (none seen) pays nothing for it.
+ */
+function heldByOtherPostings(sql: Sql, seen: ReadonlySet<string>): Map<string, PostingRecord> {
+  const out = new Map<string, PostingRecord>();
+  if (!seen.size) return out;
+  const rows = sql.all<{ event_id: string; type: string; data: string; recorded_at: string }>(
+    "SELECT e.event_id, e.type, e.data, e.recorded_at FROM json_each(?) j JOIN events e ON e.event_id = j.value WHERE e.type NOT IN ('ChargePosted', 'CreditAuthorizationRequired')",
+    [JSON.stringify([...seen])],
+  );
+  for (const r of rows) {
+    const kind = POSTING_KINDS[r.type];
+    if (!kind) continue;
+    const d = JSON.parse(r.data) as { amount: number; toAccountId?: string; fromAccountId?: string };
+    const counterparty = d.toAccountId ?? d.fromAccountId;
+    out.set(r.event_id, { kind, amount: d.amount, at: r.recorded_at, ...(counterparty !== undefined ? { counterparty } : {}) });
+  }
+  return out;
+}
+
 /** Decides a batch. Reads what it needs in three queries (and the cards of a denied account); writes nothing. */
 export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const { runId, period, fees, policy, metadata } = input;
@@ -172,6 +259,9 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   const cardsOf = (accountId: string): CardRowForRun[] =>
     sql.all<CardRowForRun>(`SELECT ${CARD_COLUMNS} FROM cards WHERE account_id = ? AND status = 'active' ORDER BY card_id`, [accountId]);
   const seen = alreadyPosted(sql, ids, range, chargeId);
+  const heldByOther = heldByOtherPostings(sql, seen);
+  const eligibleNow = (row: AccountRowForRun): boolean => skipReason(row, (activeCards.get(row.account_id) ?? 0) > 0, seen.has(postingEventId(row.account_id, chargeId)), fees) === null;
+  const late = input.approvalPosition === undefined ? NOBODY : notEligibleAtApproval(sql, input.accounts, range, input.approvalPosition, eligibleNow);
 
   const out: BatchDecision = { appends: [], counts: zeroCounts(), totals: {}, skipped: [], failed: [] };
   const description = `Monthly fee ${period} (${fees.feeKind})`;
@@ -179,11 +269,19 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
   for (const row of input.accounts) {
     const accountId = row.account_id;
     try {
-      const charged = seen.has(postingEventId(accountId, chargeId));
+      const feeKey = postingEventId(accountId, chargeId);
+      const other = heldByOther.get(feeKey);
+      const fee = feeFor(fees, row.currency);
+      if (other && fee !== undefined) {
+        // Not charged: the decider refuses the fee's id, naming the posting that holds it.
+        const d = accountDecider.decide({ type: 'PostCharge', accountId, chargeId, amount: fee, description, authorizationId: authorizationIdFor(accountId, chargeId) }, accountStateFromRow(row, new Map([[chargeId, other]])));
+        throw new Error(isRefusal(d) ? `${d.code}: ${d.message}` : `the fee's posting id ${chargeId} is held by another posting`);
+      }
+      const charged = seen.has(feeKey);
       const reason = skipReason(row, (activeCards.get(accountId) ?? 0) > 0, charged, fees);
-      if (reason) {
+      if (reason || late.has(accountId)) {
         out.counts.skipped++;
-        out.skipped.push({ accountId, reason });
+        out.skipped.push({ accountId, reason: reason ?? 'changed_after_approval' });
         continue;
       }
       let job = jobs.get(row.currency);
@@ -198,7 +296,7 @@ export function decideBatch(sql: Sql, input: BatchInput): BatchDecision {
 }
 
 /** The decider never changes a state's set of posting ids: evolve makes a new one. */
-const NO_POSTINGS: ReadonlySet<string> = new Set<string>();
+const NO_POSTINGS: PostingIds = new Map<string, PostingRecord>();
 
 interface AccountJob {
   readonly runId: string;

@@ -3,7 +3,7 @@ import { zeroCounts, type ChargeRunEvent, type ChargeRunState, type Fees, type O
 
 export type ChargeRunCommand =
   | { readonly type: 'PlanChargeRun'; readonly runId: string; readonly period: string; readonly fees: Fees; readonly preview: Preview }
-  | { readonly type: 'ApproveChargeRun'; readonly runId: string; readonly operatorId: string }
+  | { readonly type: 'ApproveChargeRun'; readonly runId: string; readonly operatorId: string; readonly preview?: Preview }
   | { readonly type: 'StartChargeRun'; readonly runId: string }
   | { readonly type: 'PauseChargeRun'; readonly runId: string }
   | { readonly type: 'ResumeChargeRun'; readonly runId: string }
@@ -18,7 +18,7 @@ const add = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, num
 };
 
 export function evolve(state: ChargeRunState, event: ChargeRunEvent): ChargeRunState {
-  const { at, by } = event as { at?: string; by?: string };
+  const { at, by, position } = event as { at?: string; by?: string; position?: number };
   if (event.type === 'ChargeRunPlanned') {
     const d = event.data;
     return { status: 'planned', runId: d.runId, period: d.period, fees: d.fees, preview: d.preview, plannedBy: by ?? 'unknown', batches: 0, cursor: null, counts: zeroCounts(), totals: {}, failed: new Set() };
@@ -26,7 +26,7 @@ export function evolve(state: ChargeRunState, event: ChargeRunEvent): ChargeRunS
   if (state.status === 'none') return state;
   switch (event.type) {
     case 'ChargeRunApproved':
-      return { ...state, status: 'approved', approvedBy: by ?? 'unknown' };
+      return { ...state, status: 'approved', approvedBy: by ?? 'unknown', ...(position !== undefined ? { approvalPosition: position } : {}) };
     case 'ChargeRunStarted':
     case 'ChargeRunResumed':
       return { ...state, status: 'running' };
@@ -71,7 +71,7 @@ export function decide(command: ChargeRunCommand, state: ChargeRunState): Decisi
       if (state.plannedBy === c.operatorId) {
         return refuse('FOUR_EYES', `${c.operatorId} planned ${who(state)}, so another supervisor must approve it (four eyes)`);
       }
-      return [{ type: 'ChargeRunApproved', data: { runId: c.runId, plannedBy: state.plannedBy } }];
+      return [{ type: 'ChargeRunApproved', data: { runId: c.runId, plannedBy: state.plannedBy, ...(c.preview ? { preview: c.preview } : {}) } }];
     case 'StartChargeRun':
       if (state.status === 'running') return [];
       if (state.status === 'planned') return refuse('NOT_APPROVED', `${who(state)} is not approved yet: a supervisor other than ${state.plannedBy} must approve it first`);

@@ -12,8 +12,13 @@ export interface Fees {
   readonly default?: number;
 }
 
-export type SkipReason = 'already_charged' | 'no_active_card' | 'account_frozen' | 'account_closed' | 'no_fee_for_currency';
-export const SKIP_REASONS: readonly SkipReason[] = ['already_charged', 'no_active_card', 'account_frozen', 'account_closed', 'no_fee_for_currency'];
+/**
+ * `changed_after_approval`: the account was not eligible when the run was approved (opened
+ * since, or its account unfrozen or a card activated since, and not eligible before): the
+ * approved run does not charge it; a new run can.
+ */
+export type SkipReason = 'already_charged' | 'no_active_card' | 'account_frozen' | 'account_closed' | 'no_fee_for_currency' | 'changed_after_approval';
+export const SKIP_REASONS: readonly SkipReason[] = ['already_charged', 'no_active_card', 'account_frozen', 'account_closed', 'no_fee_for_currency', 'changed_after_approval'];
 
 export type Outcome = 'charged' | 'auth_approved' | 'auth_denied' | 'auth_review' | 'skipped' | 'failed';
 export const OUTCOMES: readonly Outcome[] = ['charged', 'auth_approved', 'auth_denied', 'auth_review', 'skipped', 'failed'];
@@ -34,7 +39,11 @@ export type RunStatus = 'planned' | 'approved' | 'running' | 'paused' | 'cancell
 
 export type ChargeRunEvent =
   | { readonly type: 'ChargeRunPlanned'; readonly data: { readonly runId: string; readonly period: string; readonly fees: Fees; readonly preview: Preview } }
-  | { readonly type: 'ChargeRunApproved'; readonly data: { readonly runId: string; readonly plannedBy: string } }
+  | {
+      readonly type: 'ChargeRunApproved';
+      /** `preview`: the same preview at approval (absent on runs approved before it was recorded). */
+      readonly data: { readonly runId: string; readonly plannedBy: string; readonly preview?: Preview };
+    }
   | { readonly type: 'ChargeRunStarted'; readonly data: { readonly runId: string } }
   | {
       readonly type: 'ChargeRunBatchCompleted';
@@ -78,6 +87,11 @@ export type ChargeRunState =
       readonly preview: Preview;
       readonly plannedBy: string;
       readonly approvedBy?: string;
+      /**
+       * The log position of the approval: an account that became eligible after it is not
+       * charged by this run (changed_after_approval). Known when the state is loaded from the store.
+       */
+      readonly approvalPosition?: number;
       readonly batches: number;
       /** The last account id of the last committed batch: a resumed run continues after it. */
       readonly cursor: string | null;

@@ -39,7 +39,7 @@ export interface DriveOptions {
 
 export async function loadRun(store: CardOpsStore, runId: string): Promise<{ version: number; state: ChargeRunState }> {
   const { version, events } = await store.readStream(chargeRunStreamId(runId));
-  const state = events.reduce((s, e) => chargeRunDecider.evolve(s, { type: e.type, data: e.data, at: e.recordedAt, by: e.metadata.operator } as ChargeRunEvent), chargeRunDecider.initialState());
+  const state = events.reduce((s, e) => chargeRunDecider.evolve(s, { type: e.type, data: e.data, at: e.recordedAt, by: e.metadata.operator, position: e.position } as ChargeRunEvent), chargeRunDecider.initialState());
   return { version, state };
 }
 
@@ -100,7 +100,7 @@ export async function driveChargeRun(runId: string, o: DriveOptions): Promise<Ch
       report();
       return state;
     }
-    const decided = await store.read((sql) => decideBatch(sql, { runId, period: s.period, fees: s.fees, policy, metadata, accounts: rows, contiguous: !retrying }));
+    const decided = await store.read((sql) => decideBatch(sql, { runId, period: s.period, fees: s.fees, policy, metadata, accounts: rows, contiguous: !retrying, ...(s.approvalPosition !== undefined ? { approvalPosition: s.approvalPosition } : {}) }));
     // Let the host answer other requests between deciding and writing: each holds the thread
     // for a while, and an agent's search should wait for one of them, not for both. An account
     // changed meanwhile makes the append conflict, and the batch is decided again.

@@ -4,7 +4,7 @@
  * skipped and failed lists of each batch. The outcomes name no card: reports join the account's
  * cards when they are made, so a replay gives the same rows whatever order it applies in.
  */
-import type { AccountEvent } from '../accounts/events.js';
+import { authorizationIdFor, type AccountEvent } from '../accounts/events.js';
 import type { AuthorizationEvent } from '../authorizations/events.js';
 import type { Projection } from '../eventstore/projection.js';
 import { runValues, type Sql } from '../eventstore/sql.js';
@@ -32,7 +32,10 @@ const SCHEMA = `
       last_position  INTEGER,
       -- The positions its charged and authorisation outcomes span (the control totals' range).
       outcome_min_position INTEGER,
-      outcome_max_position INTEGER
+      outcome_max_position INTEGER,
+      -- The approval's log position, and the preview as it was at the approval.
+      approved_position INTEGER,
+      approved_preview_json TEXT
     ) STRICT;
     CREATE INDEX charge_runs_period ON charge_runs (period, planned_at);
     CREATE TABLE charge_run_outcomes (
@@ -60,7 +63,18 @@ const SCHEMA = `
       accounts     INTEGER NOT NULL,
       amount       INTEGER NOT NULL,
       PRIMARY KEY (run_id, currency, outcome)
-    ) STRICT, WITHOUT ROWID;`;
+    ) STRICT, WITHOUT ROWID;
+    -- While a run is approved and not finished: the accounts that were opened or unfrozen and the
+    -- cards that were activated or reactivated (outside a run's batches), at the last such position.
+    -- A batch looks here for accounts that may have become eligible after its run's approval.
+    -- Emptied when no run is approved, running or paused, so it holds only the changes of a run's span.
+    CREATE TABLE charge_run_touches (
+      kind     TEXT    NOT NULL,
+      id       TEXT    NOT NULL,
+      position INTEGER NOT NULL,
+      PRIMARY KEY (kind, id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX charge_run_touches_position ON charge_run_touches (position);`;
 
 /** One outcome row: run_id, account_id, outcome, reason, amount, currency, charge_id, position, at. */
 type OutcomeRow = [string, string, string, string | null, number | null, string | null, string | null, number, string];
@@ -261,13 +275,17 @@ function updateTotals(sql: Sql, rows: readonly OutcomeRow[], prior: ReadonlyMap<
 }
 
 /**
- * Events a run wrote carry the run id as correlation id; a plain command's correlation id is its
- * own id. (A function of its own, not a closure made per event: at a million events a closure
- * each is measurable, and more so under tsx, which names every one.)
+ * Events a run's batch wrote carry the run id as correlation id and the batch's id
+ * (`<run>:batch:<n>`) as command id; a plain command's correlation id is its own id, or one its
+ * client chose (which may name a run: such an event is still not the run's own, so a decision
+ * sent with a run's id as correlation id is a later decision like any other). (A function of its
+ * own, not a closure made per event: at a million events a closure each is measurable, and more
+ * so under tsx, which names every one; no string is made per event either.)
  */
 function fromRun(stored: StoredEvent, isRun: (runId: string) => boolean): boolean {
   const runId = stored.metadata.correlationId;
-  return runId !== stored.metadata.commandId && isRun(runId);
+  const commandId = stored.metadata.commandId;
+  return commandId.length > runId.length && commandId.startsWith(runId) && commandId.startsWith(':batch:', runId.length) && isRun(runId);
 }
 
 /**
@@ -305,7 +323,7 @@ function applyRunEvent(stored: StoredEvent, sql: Sql): void {
   const at = stored.recordedAt;
   switch (e.type) {
     case 'ChargeRunPlanned':
-      sql.run("INSERT INTO charge_runs VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, NULL, NULL, NULL, NULL, 0, '{}', '{}', NULL, NULL, NULL, NULL)", [
+      sql.run("INSERT INTO charge_runs VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, NULL, NULL, NULL, NULL, 0, '{}', '{}', NULL, NULL, NULL, NULL, NULL, NULL)", [
         e.data.runId,
         e.data.period,
         e.data.fees.feeKind,
@@ -316,7 +334,13 @@ function applyRunEvent(stored: StoredEvent, sql: Sql): void {
       ]);
       return;
     case 'ChargeRunApproved':
-      sql.run("UPDATE charge_runs SET status = 'approved', approved_by = ?, approved_at = ? WHERE run_id = ?", [stored.metadata.operator, at, e.data.runId]);
+      sql.run("UPDATE charge_runs SET status = 'approved', approved_by = ?, approved_at = ?, approved_position = ?, approved_preview_json = ? WHERE run_id = ?", [
+        stored.metadata.operator,
+        at,
+        stored.position,
+        e.data.preview ? JSON.stringify(e.data.preview) : null,
+        e.data.runId,
+      ]);
       return;
     case 'ChargeRunStarted':
       sql.run("UPDATE charge_runs SET status = 'running', started_at = ? WHERE run_id = ?", [at, e.data.runId]);
@@ -357,20 +381,79 @@ function applyRunEvent(stored: StoredEvent, sql: Sql): void {
   }
 }
 
+/** Events that can make an account eligible for a charge run: its opening, unfreezing, a card activated. */
+const TOUCH_KIND: Readonly<Record<string, 'account' | 'card'>> = { AccountOpened: 'account', AccountUnfrozen: 'account', CardActivated: 'card', CardReactivated: 'card' };
+const TOUCH_TYPES = Object.keys(TOUCH_KIND);
+
+/** Runs that are approved and may still charge: while there is one, the changes that could make an account eligible are kept. */
+const OPEN_RUNS = "SELECT 1 FROM charge_runs WHERE status IN ('approved', 'running', 'paused') LIMIT 1";
+
 const runExists = (sql: Sql, runId: string): boolean => sql.scalar('SELECT 1 FROM charge_runs WHERE run_id = ?', [runId]) !== undefined;
 
 export const chargeRunsProjection: Projection = {
   name: 'charge_runs',
   // 2: the outcome index leaves out the charged accounts. 3: control totals kept per run.
-  version: 3,
-  tables: ['charge_runs', 'charge_run_outcomes', 'charge_run_totals'],
-  handles: [...CHARGE_RUN_EVENT_TYPES, 'ChargePosted', 'CreditAuthorizationRequired', 'CreditApproved', 'CreditDenied', 'CreditSentToReview'],
+  // 4: outcomes follow later decisions of a run's authorisations; the approval's position and
+  // preview; the changes since an approval (charge_run_touches).
+  version: 4,
+  tables: ['charge_runs', 'charge_run_outcomes', 'charge_run_totals', 'charge_run_touches'],
+  handles: [...CHARGE_RUN_EVENT_TYPES, 'ChargePosted', 'CreditAuthorizationRequired', 'CreditApproved', 'CreditDenied', 'CreditSentToReview', ...TOUCH_TYPES],
   schema: SCHEMA,
   apply(stored, sql) {
     applyEvents([stored], sql);
   },
   applyMany: (events, sql) => applyEvents(events, sql),
 };
+
+/**
+ * A run's authorisation in review decided later (by a supervisor, outside the run): the run's
+ * outcome row of that account moves to approved (with the charge's amount and position) or
+ * denied. The run is found by the account's outcome row in review whose charge the
+ * authorisation is for. Undefined: no run queued this authorisation.
+ */
+function laterDecision(stored: StoredEvent, sql: Sql): OutcomeRow | undefined {
+  const e = stored as unknown as AccountEvent | AuthorizationEvent;
+  if (e.type !== 'CreditDenied' && e.type !== 'ChargePosted') return undefined;
+  const { accountId, authorizationId } = e.data as { accountId: string; authorizationId: string };
+  const rows = sql.all<{ run_id: string; charge_id: string | null }>(LATER_DECISION, [accountId]);
+  const hit = rows.find((r) => r.charge_id !== null && authorizationIdFor(accountId, r.charge_id) === authorizationId && (e.type !== 'ChargePosted' || e.data.chargeId === r.charge_id));
+  if (!hit) return undefined;
+  return e.type === 'ChargePosted'
+    ? [hit.run_id, accountId, 'auth_approved', null, e.data.amount, e.data.currency, e.data.chargeId, stored.position, stored.recordedAt]
+    : [hit.run_id, accountId, 'auth_denied', null, null, null, null, stored.position, stored.recordedAt];
+}
+
+/** An account's outcome rows in review, in every run (there are few runs): the runs' list is the outer loop. */
+const LATER_DECISION = "SELECT o.run_id, o.charge_id FROM charge_runs r CROSS JOIN charge_run_outcomes o ON o.run_id = r.run_id AND o.account_id = ? WHERE o.outcome = 'auth_review'";
+
+/** The run's running counts and totals follow a later decision too (in review → approved or denied). */
+function moveRunCounts(sql: Sql, row: OutcomeRow): void {
+  const [, , outcome, , amount, currency] = row;
+  const run = sql.get<{ counts_json: string; totals_json: string }>('SELECT counts_json, totals_json FROM charge_runs WHERE run_id = ?', [row[0]]);
+  if (!run) return;
+  const counts = JSON.parse(run.counts_json) as Record<string, number>;
+  const totals = JSON.parse(run.totals_json) as Record<string, number>;
+  counts.auth_review = (counts.auth_review ?? 0) - 1;
+  counts[outcome] = (counts[outcome] ?? 0) + 1;
+  if (outcome === 'auth_approved' && amount !== null && currency !== null) totals[currency] = (totals[currency] ?? 0) + amount;
+  sql.run('UPDATE charge_runs SET counts_json = ?, totals_json = ? WHERE run_id = ?', [JSON.stringify(counts), JSON.stringify(totals), row[0]]);
+}
+
+/** Kept changes, written once per flush. */
+class TouchBuffer {
+  private readonly touches = new Map<string, [kind: string, id: string, position: number]>();
+  add(kind: string, id: string, position: number): void {
+    const key = `${kind}\u0000${id}`;
+    const t = this.touches.get(key);
+    if (t) t[2] = Math.max(t[2], position);
+    else this.touches.set(key, [kind, id, position]);
+  }
+  flush(sql: Sql): void {
+    if (!this.touches.size) return;
+    runValues(sql, 'INSERT INTO charge_run_touches (kind, id, position)', [...this.touches.values()], { tail: 'ON CONFLICT (kind, id) DO UPDATE SET position = max(position, excluded.position)' });
+    this.touches.clear();
+  }
+}
 
 /**
  * A charge-run batch: one row per account, however many of its events a batch holds, written
@@ -383,19 +466,47 @@ function applyEvents(events: readonly StoredEvent[], sql: Sql): void {
     if (k === undefined) known.set(runId, (k = runExists(sql, runId)));
     return k;
   };
+  let open: boolean | undefined;
   const pending = new OutcomeBuffer();
+  const touches = new TouchBuffer();
   for (const e of events) {
+    const kind = TOUCH_KIND[e.type];
+    if (kind) {
+      // Kept only while a run is approved, and not for a run's own batch (its accounts are done).
+      if ((open ??= sql.scalar(OPEN_RUNS) !== undefined) && !fromRun(e, isRun)) touches.add(kind, kind === 'account' ? (e.data as { accountId: string }).accountId : (e.data as { cardId: string }).cardId, e.position);
+      continue;
+    }
     const row = outcomeOf(e, isRun);
     if (row) pending.add(row);
+    if (row === undefined) {
+      // Not a run's event: perhaps a later decision of an authorisation a run queued (rare).
+      if (e.type === 'CreditDenied' || (e.type === 'ChargePosted' && (e.data as { authorizationId?: string }).authorizationId)) {
+        // Earlier rows first: the run's row in review may be among them (a replay in one go).
+        pending.flush(sql);
+        const moved = laterDecision(e, sql);
+        if (moved) {
+          moveRunCounts(sql, moved);
+          pending.add(moved);
+        }
+      }
+      continue;
+    }
     if (row !== null) continue;
     // A batch's skipped and failed accounts join its other outcomes in one write. Any other run
-    // event may change which runs exist (which isRun reads): earlier rows go first.
+    // event may change which runs exist (which isRun reads) and which are open: earlier rows go first.
     if (e.type !== 'ChargeRunBatchCompleted') {
       pending.flush(sql);
+      touches.flush(sql);
       known.clear();
     }
     applyRunEvent(e, sql);
+    if (e.type !== 'ChargeRunBatchCompleted') {
+      open = sql.scalar(OPEN_RUNS) !== undefined;
+      // No run left that could charge: the changes kept for them go.
+      if (!open) sql.run('DELETE FROM charge_run_touches');
+    }
     for (const r of batchOutcomes(e)) pending.add(r);
   }
   pending.flush(sql);
+  touches.flush(sql);
 }

@@ -22,6 +22,12 @@ export interface ChargeRunRow {
   readonly fees: Fees;
   readonly firstPosition: number | null;
   readonly lastPosition: number | null;
+  /** The preview as it was when the run was approved (null: not approved, or approved before it was recorded). */
+  readonly approvedPreview: Preview | null;
+  /** Accounts eligible when the run was approved: the accounts it may charge. */
+  readonly eligibleAtApproval: number | null;
+  /** Accounts the run charged so far (charged, and authorisations approved, also later by a supervisor). */
+  readonly chargedAccounts: number;
 }
 
 export interface OutcomeRow {
@@ -39,25 +45,32 @@ export interface OutcomeRow {
 const s = (v: SqlValue | undefined): string | null => (v === null || v === undefined ? null : String(v));
 const n = (v: SqlValue | undefined): number | null => (v === null || v === undefined ? null : Number(v));
 
-const mapRun = (r: Record<string, SqlValue>): ChargeRunRow => ({
-  runId: String(r.run_id),
-  period: String(r.period),
-  feeKind: String(r.fee_kind),
-  status: String(r.status),
-  plannedBy: String(r.planned_by),
-  plannedAt: String(r.planned_at),
-  approvedBy: s(r.approved_by),
-  approvedAt: s(r.approved_at),
-  startedAt: s(r.started_at),
-  finishedAt: s(r.finished_at),
-  batches: Number(r.batches),
-  counts: JSON.parse(String(r.counts_json)) as Partial<Record<Outcome, number>>,
-  totals: JSON.parse(String(r.totals_json)) as Record<string, number>,
-  preview: JSON.parse(String(r.preview_json)) as Preview,
-  fees: JSON.parse(String(r.fees_json)) as Fees,
-  firstPosition: n(r.first_position),
-  lastPosition: n(r.last_position),
-});
+function mapRun(r: Record<string, SqlValue>): ChargeRunRow {
+  const counts = JSON.parse(String(r.counts_json)) as Partial<Record<Outcome, number>>;
+  const approvedPreview = r.approved_preview_json ? (JSON.parse(String(r.approved_preview_json)) as Preview) : null;
+  return {
+    runId: String(r.run_id),
+    period: String(r.period),
+    feeKind: String(r.fee_kind),
+    status: String(r.status),
+    plannedBy: String(r.planned_by),
+    plannedAt: String(r.planned_at),
+    approvedBy: s(r.approved_by),
+    approvedAt: s(r.approved_at),
+    startedAt: s(r.started_at),
+    finishedAt: s(r.finished_at),
+    batches: Number(r.batches),
+    counts,
+    totals: JSON.parse(String(r.totals_json)) as Record<string, number>,
+    preview: JSON.parse(String(r.preview_json)) as Preview,
+    fees: JSON.parse(String(r.fees_json)) as Fees,
+    firstPosition: n(r.first_position),
+    lastPosition: n(r.last_position),
+    approvedPreview,
+    eligibleAtApproval: approvedPreview ? approvedPreview.eligible : null,
+    chargedAccounts: (counts.charged ?? 0) + (counts.auth_approved ?? 0),
+  };
+}
 
 export const mapOutcome = (r: Record<string, SqlValue>): OutcomeRow => ({
   accountId: String(r.account_id),

@@ -35,9 +35,24 @@ export interface Projection {
 export interface ProjectionDifference {
   readonly projection: string;
   readonly table: string;
-  /** `missing`: in a replay, not in the live table; `extra`: in the live table only. */
-  readonly kind: 'missing' | 'extra' | 'checkpoint';
+  /**
+   * `missing`: in a replay, not in the live table; `extra`: in the live table only;
+   * `integrity`: SQLite's `quick_check` found the database itself damaged (projection `store`).
+   */
+  readonly kind: 'missing' | 'extra' | 'checkpoint' | 'integrity';
   readonly row: string;
+}
+
+/** A problem a ledger check found in the log itself: which account or transfer, what was expected, what was found. */
+export interface LedgerProblem {
+  readonly check: string;
+  /** A stable code: TRANSFER_ONE_LEG, BALANCE_MISMATCH, POSTING_ID_REUSED, AMOUNT_UNSAFE, … */
+  readonly code: string;
+  /** What it is about: `account A-1`, `transfer T-9`. */
+  readonly subject: string;
+  readonly message: string;
+  readonly expected?: string;
+  readonly found?: string;
 }
 
 export interface VerifyReport {
@@ -45,6 +60,31 @@ export interface VerifyReport {
   readonly events: number;
   readonly projections: readonly { name: string; tables: readonly string[]; rows: number; differences: number }[];
   readonly differences: readonly ProjectionDifference[];
+  /** The ledger checks: how many streams they read, and the problems they found (the first ones, up to the limit). */
+  readonly ledger: { readonly streams: number; readonly problems: number };
+  readonly problems: readonly LedgerProblem[];
+}
+
+/** What a ledger check sees: the live database (log and projections) and the replay (projections rebuilt from the log, and its own scratch tables). */
+export interface CheckContext {
+  readonly live: Sql;
+  readonly replay: Sql;
+}
+
+/**
+ * A check of the log itself, beside the projections: verify reads every stream whose id starts
+ * with `streamPrefix`, whole and in order (up to the position the verify started at), in
+ * slices, and gives each to `checkStream`; then `finish` looks across streams (with the tables
+ * it made in the replay from `schema`). The live read models have moved on by then if writes
+ * came in meanwhile: a check compares a row with a stream only when their versions agree.
+ */
+export interface StreamCheck {
+  readonly name: string;
+  readonly streamPrefix: string;
+  /** DDL of its scratch tables in the replay database. */
+  readonly schema?: string;
+  checkStream(streamId: string, events: readonly StoredEvent[], ctx: CheckContext): readonly LedgerProblem[];
+  finish(ctx: CheckContext): readonly LedgerProblem[];
 }
 
 export type Progress = (done: number, total: number) => void;

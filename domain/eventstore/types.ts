@@ -10,6 +10,11 @@ export interface EventMetadata {
   readonly causationId: string;
   readonly commandId: string;
   /**
+   * What the client's command was (a hash of its type and validated parameters), on the events
+   * of commands sent through the backend: a command id reused by another command is refused.
+   */
+  readonly commandFingerprint?: string;
+  /**
    * Set on demo data made up by `cardops seed`: history that never happened, which the outbox
    * does not announce to third parties.
    */
@@ -91,6 +96,8 @@ export interface EventStore {
   /** Appends to many streams in one atomic transaction: all of them or none. */
   appendMany(appends: readonly StreamAppend[]): Promise<readonly AppendResult[]>;
   readStream(streamId: string, options?: { fromVersion?: number }): Promise<ReadStreamResult>;
+  /** The stored events among these ids, in log order (ids not stored are left out). */
+  readEvents(eventIds: readonly string[]): Promise<readonly StoredEvent[]>;
   readAll(options?: ReadAllOptions): Promise<ReadAllResult>;
   /** Calls the listener with every event committed after `after`, first the stored ones, then live. */
   subscribe(after: number, listener: (events: readonly StoredEvent[]) => void): Unsubscribe;

@@ -12,6 +12,7 @@ import { invoiceStreamId } from './events.js';
 import { numberingDecider, numberingStreamId } from './numbering.js';
 import { reconcileAll, reconcileInvoices, recipientCheck } from './processManager.js';
 import { AmountTooLarge, type LineInput } from './totals.js';
+import { formatMoney } from '../shared/money.js';
 
 const STAFF = ['agent', 'supervisor'] as const;
 const SUPERVISOR = ['supervisor'] as const;
@@ -86,7 +87,7 @@ export function createProvisional(env: CommandEnv, c: CreateInvoiceInput): Promi
       const d = await uow.decide(stream, invoiceDecider, { type: 'CreateInvoice', invoiceId: c.invoiceId, contactId: c.contactId, accountId, currency: c.currency, dueDate: c.dueDate, lines: c.lines.map(toLine) });
       if (isRefusal(d)) return d;
     } catch (e) {
-      if (e instanceof AmountTooLarge) return refuse('AMOUNT_TOO_LARGE', 'the invoice adds up to more than CardOps can hold exactly: split it into several invoices');
+      if (e instanceof AmountTooLarge) return refuse('AMOUNT_TOO_LARGE', `the invoice adds up to more than ${formatMoney({ amount: Number.MAX_SAFE_INTEGER, currency: c.currency })}, the largest amount kept exactly: split it into several invoices`);
       throw e;
     }
   });

@@ -51,6 +51,10 @@ export function evolve(state: OrderState, event: OrderEvent): OrderState {
 
 const money = (amount: number, currency: string): string => formatMoney({ amount, currency });
 
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const tooLarge = (what: string, currency: string) =>
+  refuse('AMOUNT_TOO_LARGE', `${what} more than ${money(Number.MAX_SAFE_INTEGER, currency)}, the largest amount kept exactly: split the order or check the amounts`);
+
 /** Paid when the payments reach the total; a shortfall of at most 0.5% of the converted payments' base amounts is written off; beyond the total is overpaid. */
 function settle(state: Extract<OrderState, { payments: unknown }>): OrderEvent[] {
   const paid = paidBase(state);
@@ -78,8 +82,16 @@ export function decide(command: OrderCommand, state: OrderState): Decision<Order
     if (c.account.status === 'closed') return refuse('ACCOUNT_CLOSED', `account ${c.accountId} is closed: it takes no new orders`);
     if (c.account.currency !== c.baseCurrency) return refuse('CURRENCY_MISMATCH', `account ${c.accountId} is in ${c.account.currency}: the order's base currency must be ${c.account.currency}, so an overpayment can be kept as credit`);
     if (!c.lines.length) return refuse('ORDER_EMPTY', 'an order needs at least one line');
-    const sum = c.lines.reduce((s, l) => s + l.quantity * l.unitPrice, 0);
-    if (!Number.isSafeInteger(sum) || sum !== c.total) return refuse('ORDER_TOTAL_MISMATCH', `the lines add up to ${money(sum, c.baseCurrency)}, not the total of ${money(c.total, c.baseCurrency)}: correct the lines or the total`);
+    // Exact: BigInt products, and no line or sum beyond the largest safe integer.
+    let big = 0n;
+    for (const [i, l] of c.lines.entries()) {
+      const net = BigInt(l.quantity) * BigInt(l.unitPrice);
+      if (net > MAX) return tooLarge(`line ${i + 1} (${l.quantity} × ${money(l.unitPrice, c.baseCurrency)}) comes to`, c.baseCurrency);
+      big += net;
+    }
+    if (big > MAX) return tooLarge('the lines add up to', c.baseCurrency);
+    const sum = Number(big);
+    if (sum !== c.total) return refuse('ORDER_TOTAL_MISMATCH', `the lines add up to ${money(sum, c.baseCurrency)}, not the total of ${money(c.total, c.baseCurrency)}: correct the lines or the total`);
     if (c.total <= 0) return refuse('INVALID_AMOUNT', 'the order total must be more than zero');
     return [{ type: 'OrderCreated', data: { orderId: c.orderId, accountId: c.accountId, baseCurrency: c.baseCurrency, lines: c.lines, total: c.total } }];
   }
@@ -105,6 +117,8 @@ export function decide(command: OrderCommand, state: OrderState): Decision<Order
         conversion = convert(c.amount, c.currency, base, c.fxRate);
         if (conversion.baseAmount <= 0) return refuse('INVALID_AMOUNT', `${money(c.amount, c.currency)} at ${c.fxRate} is less than ${money(1, base)}: the payment is too small to count`);
       }
+      if (!Number.isSafeInteger(conversion.baseAmount)) return tooLarge(`the payment of ${money(c.amount, c.currency)} at ${c.fxRate ?? '1'} comes to`, base);
+      if (!Number.isSafeInteger(paidBase(state) + conversion.baseAmount)) return tooLarge(`the payments of order ${c.orderId} would add up to`, base);
       const added: OrderEvent = { type: 'OrderPaymentAdded', data: { orderId: c.orderId, paymentId: c.paymentId, method: c.method, amount: c.amount, currency: c.currency, ...conversion, rounding: 'half_even' } };
       const next = evolve(state, added);
       return next.status === 'none' ? [added] : [added, ...settle(next)];

@@ -38,4 +38,5 @@ export const percentOf = (part: number, total: number): string => new D(part).ti
  * comparison is exact, in integers, with no rounding of the tolerance itself:
  * 200 × shortfall ≤ converted. So 0.5% of 99.51 is 0.49755: a shortfall of 0.49 is inside, 0.50 is not.
  */
-export const withinFxTolerance = (shortfall: number, converted: number): boolean => shortfall >= 0 && converted > 0 && 200 * shortfall <= converted;
+// In BigInt: 200 × a safe integer can pass the range where numbers are exact.
+export const withinFxTolerance = (shortfall: number, converted: number): boolean => shortfall >= 0 && converted > 0 && 200n * BigInt(shortfall) <= BigInt(converted);

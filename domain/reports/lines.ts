@@ -34,6 +34,7 @@ export const SKIP_LABELS: Readonly<Record<string, string>> = {
   account_frozen: 'account frozen',
   account_closed: 'account closed',
   no_fee_for_currency: 'no fee set for the currency',
+  changed_after_approval: 'became eligible after the run was approved (a new run can charge it)',
 };
 
 /** Who asked for the report and when: printed on it. */

@@ -2,7 +2,8 @@
  * Download tickets: how a report leaves the backend by another way than the message protocol (an
  * HTTP download in the browser twin, a file the Electron host writes). The backend method
  * `reports.ticket` checks the caller's role and issues one; whoever serves the file redeems it.
- * A ticket is random (256 bits), names one run and one format, works once, and expires quickly.
+ * A ticket is random (256 bits), names one run and one format, works once, expires quickly, and
+ * dies with the session that asked for it (sign-out, a new sign-in or the connection closing).
  * One registry per store, so the web server and the host find the backend's tickets through
  * the store they share with it.
  */
@@ -14,6 +15,8 @@ export interface ReportTicket {
   readonly format: ReportFormat;
   readonly operatorId: string;
   readonly expiresAt: number;
+  /** The session that asked for it (an identity only): when it ends, the ticket goes with it. */
+  readonly session?: object;
 }
 
 export const TICKET_TTL_MS = 60_000;
@@ -38,6 +41,11 @@ export class ReportTickets {
     if (!t) return null;
     this.open.delete(ticket);
     return t.expiresAt >= this.now() ? t : null;
+  }
+
+  /** Every ticket of a session that ended: none of them downloads any more. */
+  revokeSession(session: object): void {
+    for (const [k, t] of this.open) if (t.session === session) this.open.delete(k);
   }
 
   private sweep(): void {

@@ -62,6 +62,7 @@ async function show(conn: Connection, runId: string, json: boolean | undefined):
     ['started', run.startedAt ?? '-'],
     ['finished', run.finishedAt ?? '-'],
     ['accounts', `${run.preview.accounts} (${run.preview.eligible} eligible at planning)`],
+    ['at approval', run.eligibleAtApproval === null ? '-' : `${run.eligibleAtApproval} eligible, ${run.chargedAccounts} charged so far`],
     ['outcomes', Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(', ') || '-'],
     ['charged', money(run.totals)],
     ['event positions', run.controlTotals.minPosition === null ? '-' : `${run.controlTotals.minPosition}..${run.controlTotals.maxPosition}`],

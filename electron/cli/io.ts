@@ -17,6 +17,21 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Closes the store at the end of a command, and never turns the command's outcome into another:
+ * what it acknowledged is durable in the journal before it was acknowledged, so a close that
+ * fails (the final checkpoint, say) is reported on stderr and the exit code stays the one the
+ * command earned. The next open replays the journal.
+ */
+export async function closeStore(close: () => Promise<void>): Promise<void> {
+  try {
+    await close();
+  } catch (e) {
+    const code = typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : 'INTERNAL_ERROR';
+    process.stderr.write(`cardops: warning: closing the store failed: ${e instanceof Error ? e.message : String(e)} [${code}]\n`);
+  }
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 }

@@ -16,7 +16,7 @@ import { registerChargeRunCommand } from './chargerun.js';
 import { registerReportCommand } from './report.js';
 import { registerPlansCommand } from './plans.js';
 import { registerOutboxCommand } from './outbox.js';
-import { CliError, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
+import { CliError, closeStore, EXIT, printJson, printPairs, printTable, progressBar, readPassword } from './io.js';
 
 interface Common {
   db?: string;
@@ -48,7 +48,7 @@ async function withBackend<T>(path: string, fn: (b: Awaited<ReturnType<typeof op
   try {
     return await fn(backend);
   } finally {
-    await backend.close();
+    await closeStore(() => backend.close());
   }
 }
 
@@ -276,7 +276,7 @@ program
 
 program
   .command('verify')
-  .description('replay the log into a scratch database and compare it with the live projections')
+  .description('check the store: replay the log into a scratch database and compare it with the live projections, and check the ledger (both legs of every transfer, balances equal to their postings, posting ids used once, amounts in the safe integer range). Opens the store file itself, so it needs no operator; through the app or the browser it is for admins.')
   .addOption(dbOption())
   .addOption(jsonOption())
   .action(async (o: Common) => {
@@ -295,7 +295,17 @@ program
       else {
         printTable(['projection', 'tables', 'rows', 'differences'], v.projections.map((p) => [p.name, p.tables.join(', '), p.rows, p.differences]));
         for (const d of v.differences) process.stdout.write(`${d.kind.padEnd(10)} ${d.projection}.${d.table}: ${d.row}\n`);
-        process.stdout.write(v.ok ? `OK: the projections equal a replay of ${v.events} events.\n` : 'DIFFERENT: run `cardops rebuild --as <admin>` to rebuild them from the log.\n');
+        for (const p of v.problems) {
+          const ef = p.expected !== undefined || p.found !== undefined ? ` (expected ${p.expected ?? '-'}, found ${p.found ?? '-'})` : '';
+          process.stdout.write(`${p.code} ${p.subject}: ${p.message}${ef}\n`);
+        }
+        if (v.problems.length < v.ledger.problems) process.stdout.write(`… and ${v.ledger.problems - v.problems.length} more ledger problems (--json lists the first ${v.problems.length}).\n`);
+        const diffs = v.projections.reduce((n, p) => n + p.differences, 0);
+        if (v.ok) process.stdout.write(`OK: the projections equal a replay of ${v.events} events, and the ledger of ${v.ledger.streams} accounts holds.\n`);
+        else {
+          if (diffs) process.stdout.write('DIFFERENT: run `cardops rebuild --as <admin>` to rebuild the projections from the log.\n');
+          if (v.ledger.problems) process.stdout.write(`LEDGER: ${v.ledger.problems} problem(s) in the log itself; a rebuild does not mend them: restore the store from a backup, or correct them with compensating postings.\n`);
+        }
       }
       if (!v.ok) process.exitCode = EXIT.failure;
     });

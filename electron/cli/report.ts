@@ -1,7 +1,7 @@
 /**
  * `cardops report reconciliation --run ID --format csv|xlsx|pdf|html --out FILE`: a charge run's
- * reconciliation report from a terminal. Read-only, so no operator is needed; with --as the
- * operator signs in and must be a supervisor or an admin. The file appears whole or not at all:
+ * reconciliation report from a terminal. It needs an operator (`--as`), a supervisor or an admin,
+ * like every other path to a report; without one it is refused like a write. The file appears whole or not at all:
  * the report is written beside it and renamed into place when complete.
  */
 import { createWriteStream, existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { reconciliationHtml, REPORT_FORMATS, ReportError, writeReconciliation, t
 import { formatMoney } from '../../domain/shared/money.js';
 import { defaultDbPath } from '../platform/paths.js';
 import { htmlToPdf, PdfError } from '../web/pdf.js';
-import { CliError, EXIT, printJson, printPairs, progressBar, readPassword } from './io.js';
+import { CliError, closeStore, EXIT, printJson, printPairs, progressBar, readPassword } from './io.js';
 
 interface Options {
   db?: string;
@@ -29,6 +29,12 @@ function requireStore(path: string): void {
   if (!existsSync(path) && listSegments(path).length === 0) {
     throw new CliError(EXIT.failure, { code: 'STORE_NOT_FOUND', message: `there is no CardOps store at ${path}: create one with \`cardops init --db ${path}\` or \`cardops seed --db ${path} --accounts 1000\`` });
   }
+}
+
+/** The operator of `--as`: a report is refused without one, as a write is (exit code 2). */
+function requireOperator(operatorId: string | undefined): string {
+  if (!operatorId) throw new CliError(EXIT.usage, { code: 'OPERATOR_REQUIRED', message: 'a report needs an operator, a supervisor or an admin: add --as NAME' });
+  return operatorId;
 }
 
 async function signIn(conn: Connection, operatorId: string): Promise<void> {
@@ -57,13 +63,14 @@ export function registerReportCommand(program: Command): void {
     .command('reconciliation')
     .description("a charge run's reconciliation report: one line per account, control totals per currency and outcome, event positions, planner and approver (PDF: a one-page summary)")
     .addOption(new Option('--db <path>', "the store file (default: $CARDOPS_DB, else the desktop app's data file)"))
-    .addOption(new Option('--as <operator>', 'sign in as this supervisor or admin (password from $CARDOPS_PASSWORD or a prompt); not needed to read'))
+    .addOption(new Option('--as <operator>', 'sign in as this supervisor or admin (password from $CARDOPS_PASSWORD or a prompt); required'))
     .requiredOption('--run <id>', 'the charge run id')
     .addOption(new Option('--format <format>', 'csv (opens in Excel), xlsx, pdf (one-page summary) or html (the print view)').choices(REPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <file>', 'the file to write (replaced if it exists)')
     .addOption(new Option('--json', 'machine-readable output'))
     .action(async (o: Options) => {
       const path = o.db ?? defaultDbPath();
+      const operatorId = requireOperator(o.as);
       requireStore(path);
       const out = resolve(o.out);
       if (existsSync(out) && statSync(out).isDirectory()) throw new CliError(EXIT.usage, { code: 'OUT_IS_FOLDER', message: `${out} is a folder: give a file name, e.g. --out ${join(o.out, `reconciliation-${o.run}.${o.format}`)}` });
@@ -71,11 +78,11 @@ export function registerReportCommand(program: Command): void {
       const backend = await openBackend({ path, onProgress: (_phase, done, total) => opening.update(done, total) });
       opening.stop();
       try {
-        const conn = backend.connect(o.as ? { origin: 'cli' } : { origin: 'cli', localReadOnly: true });
-        if (o.as) await signIn(conn, o.as);
+        const conn = backend.connect({ origin: 'cli' });
+        await signIn(conn, operatorId);
         const run = await conn.call('chargeRuns.get', { runId: o.run });
         if (!run.ok) throw new CliError(run.error.code === 'FORBIDDEN' ? EXIT.refused : EXIT.failure, run.error);
-        const meta = { generatedAt: new Date().toISOString(), generatedBy: o.as ?? `${process.env.USER ?? 'cli'} (cardops report, no operator)` };
+        const meta = { generatedAt: new Date().toISOString(), generatedBy: operatorId };
         const lines = Object.values(run.value.counts).reduce((n, c) => n + (c ?? 0), 0);
         let totals: ReportTotals | null = null;
         await writeWhole(out, async (tmp) => {
@@ -110,7 +117,7 @@ export function registerReportCommand(program: Command): void {
         if (e instanceof PdfError) throw new CliError(EXIT.failure, { code: e.code, message: e.message });
         throw e;
       } finally {
-        await backend.close();
+        await closeStore(() => backend.close());
       }
     });
 }

@@ -72,13 +72,34 @@ parentPort.on('message', (e) => {
   if (kind === 'connect' && port) void backend.then((b) => servePort(b, adapt(port)));
 });
 
-/** Main asks before it quits: close the store cleanly (checkpoint, release the lock), then exit. */
-async function shutdown(): Promise<void> {
-  try {
-    await (await background).stop();
-    await (await backend).close();
-  } finally {
+/**
+ * Main asks before it quits, or a SIGTERM comes: close the store cleanly (checkpoint, release
+ * the lock), then exit 0. Once, however often it is asked; a failure on the way (a final
+ * checkpoint that fails loses nothing: the journal has every acknowledged write) is said on
+ * stderr, and the store is closed all the same.
+ */
+let stopping: Promise<void> | undefined;
+function shutdown(): Promise<void> {
+  stopping ??= (async () => {
+    const warn = (what: string, e: unknown): void => void process.stderr.write(`cardops host: ${what} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    let b: Awaited<typeof backend>;
+    try {
+      b = await backend;
+    } catch {
+      return process.exit(2); // it never opened (reported as fatal above)
+    }
+    try {
+      await (await background).stop();
+    } catch (e) {
+      warn('stopping the background work', e);
+    }
+    try {
+      await b.close();
+    } catch (e) {
+      warn('closing the store', e);
+    }
     process.exit(0);
-  }
+  })();
+  return stopping;
 }
 process.on('SIGTERM', () => void shutdown());

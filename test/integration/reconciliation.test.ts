@@ -221,7 +221,7 @@ describe('CSV safety', () => {
 
   it('the print view escapes every value', () => {
     const html = summaryHtml(
-      { runId: '<script>x</script>', period: '2026-11', feeKind: 'a&b', status: 'completed', plannedBy: '"p"', plannedAt: '2026-11-01T00:00:00Z', approvedBy: "o'q", approvedAt: null, startedAt: null, finishedAt: null, batches: 0, counts: {}, totals: {}, preview: { accounts: 0, eligible: 0, totals: {}, eligibleByCurrency: {}, exclusions: {} }, fees: { feeKind: 'a&b', perCurrency: {} }, firstPosition: null, lastPosition: null },
+      { runId: '<script>x</script>', period: '2026-11', feeKind: 'a&b', status: 'completed', plannedBy: '"p"', plannedAt: '2026-11-01T00:00:00Z', approvedBy: "o'q", approvedAt: null, startedAt: null, finishedAt: null, batches: 0, counts: {}, totals: {}, preview: { accounts: 0, eligible: 0, totals: {}, eligibleByCurrency: {}, exclusions: {} }, fees: { feeKind: 'a&b', perCurrency: {} }, firstPosition: null, lastPosition: null, approvedPreview: null, eligibleAtApproval: null, chargedAccounts: 0 },
       { rows: [], posted: {}, lines: 0, minPosition: null, maxPosition: null },
       { generatedAt: '2026-11-30T12:00:00.000Z', generatedBy: '<b>' },
     );
@@ -344,6 +344,8 @@ describe('the desktop app’s report jobs (the backend host’s side)', () => {
 
 describe('cardops report reconciliation', () => {
   async function cli(...args: string[]): Promise<string> {
+    // A report needs an operator (--as); its password comes from the environment.
+    process.env.CARDOPS_PASSWORD = 'demo';
     const program = new Command('cardops').exitOverride();
     registerReportCommand(program);
     const out: string[] = [];
@@ -363,7 +365,7 @@ describe('cardops report reconciliation', () => {
     const b = await openBackend({ path });
     await seedDemo(b.store, { accounts: 50, seed: 3 });
     await b.close();
-    await expect(cli('--db', path, '--run', 'nope', '--format', 'csv', '--out', join(dir, 'nope.csv'))).rejects.toMatchObject({ error: { code: 'NOT_FOUND' } });
+    await expect(cli('--db', path, '--as', 'super2', '--run', 'nope', '--format', 'csv', '--out', join(dir, 'nope.csv'))).rejects.toMatchObject({ error: { code: 'NOT_FOUND' } });
     expect(() => readFileSync(join(dir, 'nope.csv'))).toThrow();
   });
 
@@ -383,14 +385,14 @@ describe('cardops report reconciliation', () => {
     await c2.call('chargeRuns.wait', { runId: 'cli-run' });
     await b.close();
 
-    const pdfOut = JSON.parse(await cli('--db', path, '--run', 'cli-run', '--format', 'pdf', '--out', join(dir, 'cli.pdf'), '--json')) as { ok: boolean; bytes: number };
+    const pdfOut = JSON.parse(await cli('--db', path, '--as', 'super2', '--run', 'cli-run', '--format', 'pdf', '--out', join(dir, 'cli.pdf'), '--json')) as { ok: boolean; bytes: number };
     expect(pdfOut).toMatchObject({ ok: true });
     const pdf = readFileSync(join(dir, 'cli.pdf'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.length).toBe(pdfOut.bytes);
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)).toHaveLength(1);
 
-    const csvOut = JSON.parse(await cli('--db', path, '--run', 'cli-run', '--format', 'csv', '--out', join(dir, 'cli.csv'), '--json')) as { lines: number; posted: Record<string, number> };
+    const csvOut = JSON.parse(await cli('--db', path, '--as', 'super2', '--run', 'cli-run', '--format', 'csv', '--out', join(dir, 'cli.csv'), '--json')) as { lines: number; posted: Record<string, number> };
     expect(csvOut.lines).toBe(200);
     const { totals } = blocks(readFileSync(join(dir, 'cli.csv'), 'utf8'));
     expect(Object.fromEntries(totals.filter((r) => r[1] === 'posted').map((r) => [r[0], Number(r[4])]))).toEqual(csvOut.posted);

@@ -54,8 +54,11 @@ describe('PostDeposit', () => {
   it('records the deposit in the account currency', () => spec.given([opened]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd1', amount: 5_000 })).then([deposit('d1', 5_000)]));
   it('ignores a deposit id the account has already seen: no second event', () =>
     spec.given([opened, deposit('d1', 5_000)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd1', amount: 5_000 })).thenNothingHappens());
-  it('ignores a repeated deposit id even with another amount', () =>
-    spec.given([opened, deposit('d1', 5_000)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd1', amount: 7_000 })).thenNothingHappens());
+  it('refuses a repeated deposit id with another amount, naming the deposit that holds it', () =>
+    spec
+      .given([opened, deposit('d1', 5_000)])
+      .when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd1', amount: 7_000 }))
+      .thenRefuses('POSTING_ID_REUSED', /the deposit id d1 is already used on account a1 by a deposit of 50\.00 EUR: .*a deposit of 70\.00 EUR needs a new id/));
   it('takes a deposit on a frozen account (money coming in is always welcome)', () =>
     spec.given(pendingAuth).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd1', amount: 5_000 })).then([deposit('d1', 5_000)]));
   it('refuses an amount of zero or less', () => {
@@ -189,4 +192,52 @@ describe('CloseAccount', () => {
   it('does nothing for a closed account', () => spec.given([opened, closedAccount]).when(close).thenNothingHappens());
   it('records when and by whom in the state', () =>
     expect(fold(accountDecider, [opened, stamp(closedAccount, '2026-03-02T12:00:00.000Z', 'super1')])).toMatchObject({ status: 'closed', closedAt: '2026-03-02T12:00:00.000Z', closedBy: 'super1' }));
+});
+
+describe('a posting id names one posting', () => {
+  const at = '2026-03-02T10:15:00.000Z';
+  const sent: AccountEvent = { type: 'TransferSent', data: { accountId: 'a1', transferId: 't1', toAccountId: 'a2', amount: 3_000, currency: 'EUR' } };
+  const received: AccountEvent = { type: 'TransferReceived', data: { accountId: 'a1', transferId: 't1', fromAccountId: 'a2', amount: 3_000, currency: 'EUR' } };
+  it('refuses a charge whose id a deposit holds, saying what, how much and when', () =>
+    spec
+      .given([opened, stamp(deposit('x1', 2_500), at, 'agent1')])
+      .when(charge('x1', 2_500))
+      .thenRefuses('POSTING_ID_REUSED', /the charge id x1 is already used on account a1 by a deposit of 25\.00 EUR on 2026-03-02 10:15 UTC/));
+  it('refuses a charge repeated with another amount', () => spec.given([opened, charged('ch1', 1_000)]).when(charge('ch1', 1_001)).thenRefuses('POSTING_ID_REUSED', /by a charge of 10\.00 EUR/));
+  it('still ignores the same charge sent again, also while its authorisation is pending', () => {
+    spec.given([opened, charged('ch1', 1_000)]).when(charge('ch1', 1_000)).thenNothingHappens();
+    spec.given(pendingAuth).when(charge('ch-big', 120_000)).thenNothingHappens();
+  });
+  it('refuses a transfer id towards another account, and a received transfer id sent back', () => {
+    spec.given([opened, sent]).when(cmd({ type: 'SendTransfer', accountId: 'a1', transferId: 't1', toAccountId: 'a3', amount: 3_000, currency: 'EUR' })).thenRefuses('POSTING_ID_REUSED', /by a transfer of 30\.00 EUR to account a2/);
+    spec.given([opened, received]).when(cmd({ type: 'SendTransfer', accountId: 'a1', transferId: 't1', toAccountId: 'a2', amount: 3_000, currency: 'EUR' })).thenRefuses('POSTING_ID_REUSED', /by a transfer of 30\.00 EUR from account a2/);
+    spec.given([opened, deposit('t1', 3_000)]).when(cmd({ type: 'ReceiveTransfer', accountId: 'a1', transferId: 't1', fromAccountId: 'a2', amount: 3_000, currency: 'EUR' })).thenRefuses('POSTING_ID_REUSED', /by a deposit of 30\.00 EUR/);
+  });
+  it('ignores the same transfer leg sent again', () => {
+    spec.given([opened, sent]).when(cmd({ type: 'SendTransfer', accountId: 'a1', transferId: 't1', toAccountId: 'a2', amount: 3_000, currency: 'EUR' })).thenNothingHappens();
+    spec.given([opened, received]).when(cmd({ type: 'ReceiveTransfer', accountId: 'a1', transferId: 't1', fromAccountId: 'a2', amount: 3_000, currency: 'EUR' })).thenNothingHappens();
+  });
+  it('refuses prepaid credit whose id a deposit holds', () =>
+    spec.given([opened, deposit('cr1', 100)]).when(cmd({ type: 'AddPrepaidCredit', accountId: 'a1', creditId: 'cr1', source: 'order o1', amount: 100, currency: 'EUR' })).thenRefuses('POSTING_ID_REUSED', /prepaid credit id cr1 .* by a deposit of 1\.00 EUR/));
+  it('keeps refund ids apart from the ids people type', () =>
+    spec
+      .given([opened, deposit('r1', 100)])
+      .when(cmd({ type: 'PostRefund', accountId: 'a1', refundId: 'r1', chargeId: 'ch1', amount: 100, reason: 'r' }))
+      .then([{ type: 'RefundPosted', data: { accountId: 'a1', refundId: 'r1', chargeId: 'ch1', amount: 100, currency: 'EUR', reason: 'r' } }]));
+});
+
+describe('amounts stay exact', () => {
+  const max = Number.MAX_SAFE_INTEGER;
+  it('refuses a deposit that would take the balance past the largest safe integer', () =>
+    spec.given([opened, deposit('d1', max - 100_000)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd2', amount: 1 })).thenRefuses('AMOUNT_TOO_LARGE', /a deposit of 0\.01 EUR would take account a1 beyond 90,071,992,547,409\.91 EUR/));
+  it('takes a deposit up to the largest exact available credit', () =>
+    spec.given([opened, deposit('d1', max - 100_001)]).when(cmd({ type: 'PostDeposit', accountId: 'a1', depositId: 'd2', amount: 1 })).then([deposit('d2', 1)]));
+  it('refuses a charge that would take the balance below minus the largest safe integer (an approved overdraft)', () =>
+    spec.given([opened, charged('ch1', max - 200_000)]).when(charge('ch2', 300_000)).thenRefuses('AMOUNT_TOO_LARGE', /a charge of 3,000\.00 EUR would take account a1 beyond -90,071,992,547,409\.91 EUR/));
+  it('refuses a received transfer, a refund and prepaid credit that would pass it', () => {
+    const full = [opened, deposit('d1', max - 100_000)];
+    spec.given(full).when(cmd({ type: 'ReceiveTransfer', accountId: 'a1', transferId: 't1', fromAccountId: 'a2', amount: 5, currency: 'EUR' })).thenRefuses('AMOUNT_TOO_LARGE');
+    spec.given(full).when(cmd({ type: 'PostRefund', accountId: 'a1', refundId: 'r1', chargeId: 'c', amount: 5, reason: 'r' })).thenRefuses('AMOUNT_TOO_LARGE');
+    spec.given(full).when(cmd({ type: 'AddPrepaidCredit', accountId: 'a1', creditId: 'p1', source: 'o', amount: 5, currency: 'EUR' })).thenRefuses('AMOUNT_TOO_LARGE');
+  });
 });

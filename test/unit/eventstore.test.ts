@@ -120,6 +120,26 @@ describe('event ids', () => {
 });
 
 describe('appendMany', () => {
+  // A unit of work decides its streams together: a transfer's second leg is never written alone
+  // because its first one is stored already (by a parallel command that moved the stream on).
+  it('checks a stream whose ids are all stored when the append writes another stream', async () => {
+    const s = await memory();
+    await s.append('from', [ev('f1')]);
+    await s.appendMany([
+      { streamId: 'from', expectedVersion: 1, events: [ev('leg-out')] },
+      { streamId: 'to-b', expectedVersion: 0, events: [ev('leg-in-b')] },
+    ]);
+    await expect(
+      s.appendMany([
+        { streamId: 'from', expectedVersion: 1, events: [ev('leg-out')] },
+        { streamId: 'to-c', expectedVersion: 0, events: [ev('leg-in-c')] },
+      ]),
+    ).rejects.toMatchObject({ code: 'CONCURRENCY_CONFLICT', streamId: 'from', expected: 1, actual: 2 });
+    expect(await s.headPosition()).toBe(3);
+    // Every id stored (a retry): still a no-op, whatever the versions.
+    expect((await s.appendMany([{ streamId: 'from', expectedVersion: 1, events: [ev('leg-out')] }, { streamId: 'to-b', expectedVersion: 0, events: [ev('leg-in-b')] }])).flatMap((r) => r.events)).toEqual([]);
+  });
+
   it('is atomic: one conflicting stream rolls back every stream', async () => {
     const s = await memory();
     await s.append('taken', [ev('t1')]);

@@ -135,17 +135,30 @@ export function toStoredEvent(e: JournalEvent): StoredEvent {
   };
 }
 
+/**
+ * The seal: a record of no events, written at the end of a segment once the next one exists
+ * (an older CardOps reads it as an empty transaction). A sealed segment that is the newest one
+ * found means its successor is missing.
+ */
+export const SEAL: Buffer = Buffer.from(encodeRecord([]));
+
 export interface SegmentRead {
   readonly records: JournalEvent[][];
   /** Byte length of the valid records; a torn tail starts here. */
   readonly validLength: number;
   readonly tornTail: boolean;
+  /** What the torn tail looked like, for the warning. */
+  readonly tornWhy?: string;
+  /** The segment ends with a seal: a later one was made before it was sealed. */
+  readonly sealed?: boolean;
 }
 
 /**
  * Reads one segment. A damaged record at the very end is a torn write from a crash: it was
- * never acknowledged, so it is reported for dropping. A damaged record followed by more data
- * is corruption, and stops the open.
+ * never acknowledged, so it is reported for dropping. So are zero bytes after the last whole
+ * record (a file system can leave a write cut short as zeros, or preallocate them). A damaged
+ * record followed by more data is damage to an acknowledged record (a record is written only
+ * once the one before it is durable), and stops the open.
  */
 export function readSegment(file: string, isLast: boolean): SegmentRead {
   const bytes = readFileSync(file);
@@ -154,24 +167,28 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
   while (at < bytes.length) {
     const start = at;
     const corrupt = (why: string): never => {
-      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup, or move the segment aside to give up the transactions it holds.`, { file, offset: start });
+      throw new StoreError('STORE_CORRUPT', `journal segment ${file} is damaged at byte ${start} (${why}); nothing was changed. Restore the store from a backup; or, to give up the transactions from byte ${start} on, cut the segment there (truncate -s ${start}) and move any later segments aside.`, { file, offset: start });
     };
-    // Only the very end of the newest segment can be a write cut short by a crash, and nothing
-    // whole follows such a write (a damaged length can make a record seem to run past the end).
+    // Only the very end of the newest segment that holds anything (`isLast`) can be a write cut
+    // short by a crash, and nothing whole follows such a write (a damaged length can make a
+    // record seem to run past the end).
     const torn = (why: string): SegmentRead => {
       if (!isLast) return corrupt(`${why}, and it is not the last segment`);
-      if (wholeRecordAfter(bytes, start)) return corrupt(`${why}, with a whole record after it`);
-      return { records, validLength: start, tornTail: true };
+      if (wholeRecordAfter(bytes, start)) return corrupt(`${why}, with a whole record after it: a record that was acknowledged is damaged`);
+      return { records, validLength: start, tornTail: true, tornWhy: why };
     };
-    if (at + HEADER > bytes.length) return torn('incomplete header');
+    if (at + HEADER > bytes.length) return torn(zeroFrom(bytes, at) ? 'zero bytes' : 'an incomplete header');
     const length = bytes.readUInt32LE(at);
     const sum = bytes.readUInt32LE(at + 4);
+    // No record is empty: zeros where a record should start are a zero-filled tail, or damage.
+    if (length === 0) return torn(zeroFrom(bytes, at) ? `a zero-filled tail of ${bytes.length - at} bytes` : 'zero bytes where a record should start');
     const end = at + HEADER + length;
-    if (end > bytes.length) return torn('incomplete record');
+    if (end > bytes.length) return torn('an incomplete record');
     const payload = bytes.subarray(at + HEADER, end);
     if (crc32(payload) !== sum) {
-      if (end === bytes.length) return torn('checksum mismatch in the last record');
-      corrupt('checksum mismatch, with more records after it');
+      // Only the last record can have been in flight; nothing but zeros follows a torn write.
+      if (zeroFrom(bytes, end)) return torn(end === bytes.length ? 'a checksum mismatch in the last record' : 'a checksum mismatch in the last record, then zero bytes');
+      corrupt('checksum mismatch in a record with more data after it: a record that was acknowledged is damaged');
     }
     try {
       records.push(decodePayload(payload));
@@ -180,7 +197,13 @@ export function readSegment(file: string, isLast: boolean): SegmentRead {
     }
     at = end;
   }
-  return { records, validLength: at, tornTail: false };
+  return { records, validLength: at, tornTail: false, sealed: records.length > 0 && records[records.length - 1]!.length === 0 };
+}
+
+/** Whether every byte from `from` to the end is zero (true for none). */
+function zeroFrom(bytes: Buffer, from: number): boolean {
+  for (let at = from; at < bytes.length; at++) if (bytes[at] !== 0) return false;
+  return true;
 }
 
 /** Whether a whole record (with a matching checksum) starts after `from`. */
@@ -210,6 +233,37 @@ export function listSegments(dbPath: string): { seq: number; file: string }[] {
     .filter((x): x is { m: RegExpExecArray; f: string } => x.m !== null)
     .map((x) => ({ seq: Number(x.m[1]), file: join(dir, x.f) }))
     .sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * The segments to replay on open, oldest first. Segments are numbered without gaps, and a
+ * checkpoint names the segment it continues with (`continuesWith`, from its checksums; a store
+ * without a checkpoint starts at segment 1), so a missing one, the first after the checkpoint
+ * included, is refused with STORE_CORRUPT naming it. Segments older than the checkpoint's are
+ * left over from a crash before they were deleted; they hold nothing to replay. A checkpoint of
+ * an older CardOps does not say where it continues: only gaps are refused then.
+ */
+export function segmentsToReplay(dbPath: string, checkpoint: { readonly existed: boolean; readonly continuesWith: number | undefined }): { seq: number; file: string }[] {
+  const all = listSegments(dbPath);
+  const from = checkpoint.existed ? checkpoint.continuesWith : 1;
+  const segments = from === undefined ? all : all.filter((s) => s.seq >= from);
+  const missing = (seq: number, why: string): never => {
+    throw missingSegment(dbPath, seq, why);
+  };
+  if (from !== undefined && (checkpoint.existed || segments.length > 0) && segments[0]?.seq !== from) {
+    missing(from, checkpoint.existed ? `the checkpoint ${dbPath} continues with it` : 'the store has no checkpoint, so its journal starts with segment 1');
+  }
+  for (let i = 1; i < segments.length; i++) {
+    const prev = segments[i - 1]!.seq;
+    if (segments[i]!.seq !== prev + 1) missing(prev + 1, `segments ${prev} and ${segments[i]!.seq} are there`);
+  }
+  return segments;
+}
+
+/** The refusal of a store whose journal segment `seq` is missing. */
+export function missingSegment(dbPath: string, seq: number, why: string): StoreError {
+  const file = segmentPath(dbPath, seq);
+  return new StoreError('STORE_CORRUPT', `the journal segment ${file} is missing (${why}): the commands it held would be lost; nothing was changed. Put the segment back, or restore the store's folder from a backup; or, to give up those commands, put an empty file in its place and move any later segments aside.`, { file, segment: seq });
 }
 
 /** A journal write that failed; nothing of it counts. */
@@ -248,7 +302,12 @@ export class SegmentWriter {
   ) {
     const isNew = !existsSync(file);
     this.fd = openSync(file, 'a+');
-    this.size = fstatSync(this.fd).size;
+    try {
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      closeSync(this.fd);
+      throw e;
+    }
     // A new segment's name must be durable before it holds anything acknowledged.
     if (isNew) fsyncDirSync(dirname(file));
   }

@@ -7,12 +7,12 @@
  * is taken after enough journaled events, when the store is idle, and on close; then the
  * journal segments it covers are deleted. Opening loads the checkpoint and replays the journal.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, statSync, unlinkSync, write, writeSync } from 'node:fs';
 import { open as openFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
-import { ROWS_PER_STATEMENT, StatementCache, type Sql } from '../sql.js';
-import { handlesEvent, type Progress, type Projection, type ProjectionDifference, type VerifyReport } from '../projection.js';
+import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js';
+import { ROWS_PER_STATEMENT, runValues, StatementCache, type Sql } from '../sql.js';
+import { handlesEvent, type CheckContext, type LedgerProblem, type Progress, type Projection, type ProjectionDifference, type StreamCheck, type VerifyReport } from '../projection.js';
 import {
   ConcurrencyError,
   StoreError,
@@ -27,7 +27,8 @@ import {
   type StreamAppend,
   type Unsubscribe,
 } from '../types.js';
-import { encodeRecord, JournalWriteError, listSegments, readSegment, segmentPath, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { encodeRecord, JournalWriteError, listSegments, missingSegment, readSegment, SEAL, segmentPath, segmentsToReplay, SegmentWriter, toStoredEvent, type JournalEvent } from './journal.js';
+import { chunkSums, encodeTrailer, readCheckpointFile, type CheckpointSums } from './checkpointFile.js';
 import { acquireLock, type StoreLock } from './lock.js';
 import { EVENT_COLUMNS, rowToEvent, type EventRow } from './rows.js';
 import { migrate, PRAGMAS, SCHEMA_VERSION, userVersion } from './schema.js';
@@ -45,6 +46,8 @@ export interface OpenOptions {
   /** A file path, or undefined for a store that lives in memory only (tests, scratch). */
   readonly path?: string;
   readonly projections?: readonly Projection[];
+  /** Checks of the log itself that `verify` runs besides comparing projections (each call makes a fresh one). */
+  readonly checks?: readonly (() => StreamCheck)[];
   /**
    * Take a checkpoint once this many events were journaled since the last one. Without it, a
    * checkpoint is due when the journal since the last one reaches a quarter of the database
@@ -78,6 +81,7 @@ export interface StoreStats {
 
 const WARN_BYTES = 2 * 1024 ** 3;
 const READ_COLUMNS = EVENT_COLUMNS;
+const READ_COLUMNS_OF_E = EVENT_COLUMNS.split(',').map((c) => `e.${c.trim()}`).join(', ');
 // The data and metadata JSON are bound as UTF-8 bytes and cast back to TEXT: sql.js encodes a
 // bound string to UTF-8 in a JavaScript loop, while Buffer.from is native and a blob is one
 // memory copy. The stored value is the same TEXT (the bench's store inserts run about 2x faster).
@@ -120,6 +124,10 @@ export class SqlJsEventStore implements EventStore {
   /** Set while a bulk load runs: other appends wait for it (see bulkLoad). */
   private bulk: Promise<unknown> | undefined;
   private bulkAppending = false;
+  /** The heavy read running (verify or rebuild), if any: one at a time. */
+  private heavy: 'verify' | 'rebuild' | undefined;
+  /** The database holds changes that are in no journal (a rebuild): the next checkpoint is due even without new events. */
+  private unsaved = false;
   private readonly listeners = new Set<(events: readonly StoredEvent[]) => void>();
   private readonly projections: readonly Projection[];
   private readonly now: () => string;
@@ -144,12 +152,12 @@ export class SqlJsEventStore implements EventStore {
     let lock: StoreLock | undefined;
     if (path) {
       mkdirSync(dirname(path), { recursive: true });
-      lock = acquireLock(path);
+      lock = await acquireLock(path);
     }
     try {
-      const db = path ? loadCheckpoint(SQL, path) : new SQL.Database();
-      const store = new SqlJsEventStore(db, SQL, opts, lock);
-      store.init();
+      const loaded = path ? loadCheckpoint(SQL, path) : { db: new SQL.Database(), existed: false, sums: undefined };
+      const store = new SqlJsEventStore(loaded.db, SQL, opts, lock);
+      store.init(loaded);
       return store;
     } catch (e) {
       lock?.release();
@@ -157,7 +165,7 @@ export class SqlJsEventStore implements EventStore {
     }
   }
 
-  private init(): void {
+  private init(loaded: Omit<OpenedCheckpoint, 'db'>): void {
     const { db } = this;
     db.exec(PRAGMAS);
     const found = userVersion(db);
@@ -170,7 +178,7 @@ export class SqlJsEventStore implements EventStore {
     this.checkpointHead = this.head;
     if (userVersion(db) < 2) return; // an old layout opened for a test: no projections, no journal
     const stale = this.setupProjections();
-    if (this.opts.path) this.replayJournal(this.opts.path);
+    if (this.opts.path) this.replayJournal(this.opts.path, loaded);
     if (stale.length) this.rebuildSync(stale);
     const bytes = this.databaseBytes();
     if (bytes > WARN_BYTES) this.log('warn', `the store is ${(bytes / 1024 ** 3).toFixed(2)} GB; sql.js keeps it in memory and its limit is near 4 GB: archive old data or split the store`);
@@ -197,12 +205,17 @@ export class SqlJsEventStore implements EventStore {
     return stale;
   }
 
-  private replayJournal(path: string): void {
-    const segments = listSegments(path);
+  private replayJournal(path: string, loaded: Omit<OpenedCheckpoint, 'db'>): void {
+    const segments = segmentsToReplay(path, { existed: loaded.existed, continuesWith: loaded.sums?.continuesWith });
     let replayed = 0;
+    const sizes = segments.map((s) => statSync(s.file).size);
+    const cuts: { seq: number; file: string; length: number }[] = [];
     for (const [i, seg] of segments.entries()) {
-      const isLast = i === segments.length - 1;
-      const read = readSegment(seg.file, isLast);
+      // Writes go on in a segment whose successor exists but holds nothing (a seal cut short by a
+      // crash, or a rotation that failed): its end can be torn as the newest one's can.
+      const read = readSegment(seg.file, sizes.slice(i + 1).every((n) => n === 0));
+      // A segment is sealed once the next one exists: the newest one found sealed lost its successor.
+      if (i === segments.length - 1 && read.sealed) throw missingSegment(path, seg.seq + 1, `${seg.file} was continued in it`);
       for (const record of read.records) {
         const first = record[0];
         const last = record[record.length - 1];
@@ -214,11 +227,15 @@ export class SqlJsEventStore implements EventStore {
         replayed += record.length;
       }
       if (read.tornTail) {
-        this.log('warn', `dropped a torn record at the end of ${seg.file} (a write cut short by a crash; it was never acknowledged)`);
-        const w = new SegmentWriter(seg.file, seg.seq);
-        w.truncate(read.validLength);
-        w.close();
+        this.log('warn', `dropped a torn record at the end of ${seg.file} (${read.tornWhy ?? 'a damaged last record'} at byte ${read.validLength}: a write cut short by a crash; it was never acknowledged)`);
+        cuts.push({ ...seg, length: read.validLength });
       }
+    }
+    // Cut only once every segment has been read: a refusal above changes nothing.
+    for (const cut of cuts) {
+      const w = new SegmentWriter(cut.file, cut.seq);
+      w.truncate(cut.length);
+      w.close();
     }
     if (replayed) this.log('info', `replayed ${replayed} journaled events`);
     for (const tmp of [`${path}.tmp`]) if (existsSync(tmp)) unlinkSync(tmp);
@@ -356,19 +373,28 @@ export class SqlJsEventStore implements EventStore {
     let position = this.head;
     let lastMeta: unknown;
     let lastMetaJson = '';
-    for (const a of appends) {
-      if (!a.streamId) throw new StoreError('INVALID_APPEND', 'an append needs a stream id');
-      let version = versions.get(a.streamId) ?? 0;
-      // An id already stored, or already earlier in this append (this stream's too), is skipped.
-      // Optimistic: none is (the UNIQUE index says otherwise, and then the append runs again).
-      const fresh = optimistic
-        ? a.events
-        : a.events.filter((e) => {
+    // An id already stored, or already earlier in this append (this stream's too), is skipped.
+    // Optimistic: none is (the UNIQUE index says otherwise, and then the append runs again).
+    const freshOf = optimistic
+      ? appends.map((a) => a.events)
+      : appends.map((a) =>
+          a.events.filter((e) => {
             if (seen.has(e.eventId) || stored0?.has(e.eventId)) return false;
             seen.add(e.eventId);
             return true;
-          });
-      if (fresh.length && !matchesExpected(a.expectedVersion, version)) throw new ConcurrencyError(a.streamId, a.expectedVersion, version);
+          }),
+        );
+    // A stream whose events are all stored already is a retry's, and is not checked, unless the
+    // append writes something elsewhere: then it was decided together with that, and a stream
+    // that moved on since makes the whole append conflict (a transfer's other leg is never
+    // written alone because its first leg happens to be stored already).
+    const writesAny = freshOf.some((f) => f.length > 0);
+    for (let i = 0; i < appends.length; i++) {
+      const a = appends[i]!;
+      const fresh = freshOf[i]!;
+      if (!a.streamId) throw new StoreError('INVALID_APPEND', 'an append needs a stream id');
+      let version = versions.get(a.streamId) ?? 0;
+      if (writesAny && a.events.length && !matchesExpected(a.expectedVersion, version)) throw new ConcurrencyError(a.streamId, a.expectedVersion, version);
       const written: StoredEvent[] = [];
       for (const e of fresh) {
         if (!e.eventId || !e.type) throw new StoreError('INVALID_APPEND', `an event of stream ${a.streamId} has no id or no type`);
@@ -592,6 +618,11 @@ export class SqlJsEventStore implements EventStore {
     return { streamId, version, events: rows.map(rowToEvent) };
   }
 
+  async readEvents(eventIds: readonly string[]): Promise<readonly StoredEvent[]> {
+    if (!eventIds.length) return [];
+    return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS_OF_E} FROM json_each(?) j JOIN events e ON e.event_id = j.value ORDER BY e.position`, [JSON.stringify(eventIds)]).map(rowToEvent);
+  }
+
   /** The current version of a stream (0 when it has no event). */
   streamVersion(streamId: string): number {
     return Number(this.sql.scalar('SELECT coalesce(max(stream_position), 0) FROM events WHERE stream_id = ?', [streamId]));
@@ -645,17 +676,74 @@ export class SqlJsEventStore implements EventStore {
 
   // ---------------------------------------------------------------- projections
 
-  /** Replays every event into the named projections (all by default), in one transaction. */
+  /**
+   * Marks a heavy read (verify, rebuild) as running; a second one, while it runs, is refused with
+   * STORE_BUSY. They replay the whole log, so one at a time keeps the store answering others.
+   */
+  private beginHeavy(what: 'verify' | 'rebuild'): () => void {
+    if (this.heavy) {
+      throw new StoreError('STORE_BUSY', `a ${this.heavy} is running on this store: one verify or rebuild runs at a time; run the ${what} again when it has finished.`, { running: this.heavy });
+    }
+    this.heavy = what;
+    return () => {
+      this.heavy = undefined;
+    };
+  }
+
+  /**
+   * Replays every event into the named projections (all by default) and saves the result with a
+   * checkpoint. The replay runs into a scratch database in slices, giving other callers a turn
+   * between them (writes go on meanwhile); then, in one step, it catches up with the log and
+   * replaces the live tables in one transaction.
+   */
   async rebuild(names?: readonly string[], onProgress?: Progress): Promise<{ events: number; projections: string[] }> {
     this.ensureWritable();
     if (this.bulk) throw new StoreError('STORE_BUSY', 'a bulk load (the demo seed) is writing to the store; rebuild when it has finished.');
     const chosen = names?.length ? this.projections.filter((p) => names.includes(p.name)) : [...this.projections];
     const unknown = (names ?? []).filter((n) => !this.projections.some((p) => p.name === n));
     if (unknown.length) throw new StoreError('INVALID_APPEND', `unknown projection ${unknown.join(', ')}; known: ${this.projections.map((p) => p.name).join(', ')}`);
-    const events = this.rebuildSync(chosen, onProgress);
+    const end = this.beginHeavy('rebuild');
+    const report = onProgress ?? ((done: number, all: number) => this.opts.onProgress?.('rebuild', done, all));
+    const scratch = new this.SQL.Database();
+    const scratchSql = new StatementCache(scratch);
+    let events: number;
+    try {
+      scratch.exec(PRAGMAS);
+      // Every projection is replayed (an apply may read another's tables); the chosen are kept.
+      for (const p of this.projections) scratch.exec(p.schema);
+      const total = this.head;
+      let after = await this.replaySliced(scratchSql, 0, () => this.head, (done) => report(done, Math.max(total, done)));
+      this.ensureWritable();
+      if (this.bulk) throw new StoreError('STORE_BUSY', 'a bulk load (the demo seed) began while rebuilding; nothing was changed: rebuild when it has finished.');
+      // From here on, no await: the log cannot move until the live tables are replaced.
+      after = this.replayRange(scratchSql, after, this.head);
+      events = after;
+      this.db.exec('BEGIN');
+      try {
+        for (const p of chosen) {
+          for (const t of p.tables) {
+            this.db.exec(`DELETE FROM "${t}"`);
+            copyRows(scratch, t, this.sql);
+          }
+          this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [this.head, p.name]);
+        }
+        this.db.exec('COMMIT');
+      } catch (e) {
+        this.db.exec('ROLLBACK');
+        throw e;
+      }
+      this.unsaved = true;
+    } finally {
+      scratchSql.clear();
+      scratch.close();
+      end();
+    }
+    // The rebuilt tables are not in the journal: a checkpoint saves them now.
+    await this.checkpoint();
     return { events, projections: chosen.map((p) => p.name) };
   }
 
+  /** At open: replays every event into stale projections, in place, in one transaction (nobody else calls yet). */
   private rebuildSync(chosen: readonly Projection[], onProgress?: Progress): number {
     if (!chosen.length) return 0;
     const total = this.head;
@@ -666,6 +754,8 @@ export class SqlJsEventStore implements EventStore {
       const done = replayInto(this.sql, chosen, (after, limit) => this.readRowsAfter(after, limit), total, report);
       for (const p of chosen) this.sql.run('UPDATE projection_state SET position = ? WHERE name = ?', [this.head, p.name]);
       this.db.exec('COMMIT');
+      // Not journaled: the next checkpoint (at the latest on close) saves it.
+      if (done) this.unsaved = true;
       return done;
     } catch (e) {
       this.db.exec('ROLLBACK');
@@ -673,24 +763,123 @@ export class SqlJsEventStore implements EventStore {
     }
   }
 
-  private readRowsAfter(after: number, limit: number): EventRow[] {
-    return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`, [after, limit]);
+  private readRowsAfter(after: number, limit: number, until = Number.MAX_SAFE_INTEGER): EventRow[] {
+    return this.sql.all<EventRow>(`SELECT ${READ_COLUMNS} FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT ?`, [after, until, limit]);
   }
 
-  /** Replays the log into a scratch database and compares its projections with the live ones. */
+  /** Replays the events in (after, until] into `sql` (every projection), synchronously; returns the last position replayed. */
+  private replayRange(sql: Sql, after: number, until: number): number {
+    let at = after;
+    for (;;) {
+      const rows = this.readRowsAfter(at, HEAVY_SLICE, until);
+      if (!rows.length) return at;
+      applyRows(sql, this.projections, rows);
+      at = rows[rows.length - 1]!.position;
+    }
+  }
+
+  /** The same, a slice at a time with a turn for other callers after each, until `until()` (read after every slice) is reached. */
+  private async replaySliced(sql: Sql, after: number, until: () => number, onProgress: (done: number) => void): Promise<number> {
+    let at = after;
+    for (;;) {
+      this.ensureOpen();
+      const rows = this.readRowsAfter(at, HEAVY_SLICE, until());
+      if (!rows.length) return at;
+      applyRows(sql, this.projections, rows);
+      at = rows[rows.length - 1]!.position;
+      onProgress(at);
+      await turn();
+    }
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StoreError('STORE_CLOSED', 'the store was closed while a verify or rebuild ran');
+  }
+
+  /**
+   * Runs a stream check over the streams it reads, whole and in order, up to position `until`,
+   * a slice at a time with a turn for other callers after each.
+   */
+  private async runCheck(check: StreamCheck, until: number, ctx: CheckContext, found: (p: readonly LedgerProblem[]) => void): Promise<number> {
+    const from = check.streamPrefix;
+    const to = `${from.slice(0, -1)}${String.fromCharCode(from.charCodeAt(from.length - 1) + 1)}`;
+    let key: [string, number] = [from, 0];
+    let current: { id: string; events: StoredEvent[] } | undefined;
+    let streams = 0;
+    for (;;) {
+      this.ensureOpen();
+      const rows = this.sql.all<EventRow>(
+        `SELECT ${READ_COLUMNS} FROM events WHERE (stream_id, stream_position) > (?, ?) AND stream_id < ? AND position <= ? ORDER BY stream_id, stream_position LIMIT ?`,
+        [key[0], key[1], to, until, HEAVY_SLICE],
+      );
+      for (const r of rows) {
+        if (current && current.id !== r.stream_id) {
+          found(check.checkStream(current.id, current.events, ctx));
+          streams++;
+          current = undefined;
+        }
+        current ??= { id: r.stream_id, events: [] };
+        current.events.push(rowToEvent(r));
+      }
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < HEAVY_SLICE) break;
+      key = [last.stream_id, last.stream_position];
+      await turn();
+    }
+    if (current) {
+      found(check.checkStream(current.id, current.events, ctx));
+      streams++;
+    }
+    found(check.finish(ctx));
+    return streams;
+  }
+
+  /**
+   * Checks the store: the database's structure (SQLite's quick_check: the open checks the
+   * checkpoint's checksums instead), replays the log into a scratch database and compares its
+   * projections with the live ones, and runs the ledger checks over the log itself. A heavy read: it runs in
+   * slices and gives other callers a turn between them (writes too: each table is compared once
+   * the replay has caught up with the log, in one step), and one runs at a time (STORE_BUSY).
+   */
   async verify(onProgress?: Progress, maxDifferences = 100): Promise<VerifyReport> {
+    const end = this.beginHeavy('verify');
+    const verdict = String(this.sql.scalar('PRAGMA quick_check(1)') ?? '');
+    const damage: ProjectionDifference[] = verdict === 'ok' ? [] : [{ projection: 'store', table: 'database', kind: 'integrity', row: `quick_check: ${verdict}` }];
     const scratch = new this.SQL.Database();
     const scratchSql = new StatementCache(scratch);
     try {
       scratch.exec(PRAGMAS);
       for (const p of this.projections) scratch.exec(p.schema);
-      replayInto(scratchSql, this.projections, (after, limit) => this.readRowsAfter(after, limit), this.head, onProgress ?? (() => {}));
+      const checks = (this.opts.checks ?? []).map((make) => make());
+      for (const c of checks) if (c.schema) scratch.exec(c.schema);
+      const until = this.head;
+      const progress = onProgress ?? (() => {});
+      let after = await this.replaySliced(scratchSql, 0, () => until, (done) => progress(done, until));
+      progress(until, until);
+
+      // The ledger, over the log up to `until`, while the replay is at `until` too.
+      const problems: LedgerProblem[] = [];
+      let problemCount = 0;
+      let streams = 0;
+      const ctx: CheckContext = { live: this.sql, replay: scratchSql };
+      for (const c of checks) {
+        streams += await this.runCheck(c, until, ctx, (found) => {
+          problemCount += found.length;
+          for (const p of found) if (problems.length < maxDifferences) problems.push(p);
+        });
+      }
+
       const differences: ProjectionDifference[] = [];
       const summary: { name: string; tables: string[]; rows: number; differences: number }[] = [];
+      let head = this.head;
       for (const p of this.projections) {
         let rows = 0;
         let diffs = 0;
         for (const t of p.tables) {
+          after = await this.replaySliced(scratchSql, after, () => this.head, () => {});
+          // One step from here: the replay catches up with the log, and the table is compared.
+          after = this.replayRange(scratchSql, after, this.head);
+          head = this.head;
           const live = tableRows(this.db, t);
           const replay = tableRows(scratch, t);
           rows += live.length;
@@ -710,6 +899,7 @@ export class SqlJsEventStore implements EventStore {
               if (differences.length < maxDifferences) differences.push({ projection: p.name, table: t, kind: 'extra', row: r });
             }
           }
+          await turn();
         }
         const position = Number(this.sql.scalar('SELECT position FROM projection_state WHERE name = ?', [p.name]) ?? -1);
         if (position !== this.head) {
@@ -718,10 +908,18 @@ export class SqlJsEventStore implements EventStore {
         }
         summary.push({ name: p.name, tables: [...p.tables], rows, differences: diffs });
       }
-      return { ok: summary.every((s) => s.differences === 0), events: this.head, projections: summary, differences };
+      return {
+        ok: damage.length === 0 && summary.every((s) => s.differences === 0) && problemCount === 0,
+        events: head,
+        projections: summary,
+        differences: [...damage, ...differences],
+        ledger: { streams, problems: problemCount },
+        problems,
+      };
     } finally {
       scratchSql.clear();
       scratch.close();
+      end();
     }
   }
 
@@ -771,29 +969,65 @@ export class SqlJsEventStore implements EventStore {
     // One checkpoint at a time: wait until none runs, then look again. Two at once would share
     // the temp file, and one could rename it over the checkpoint while the other rewrites it.
     while (this.checkpointing) await this.checkpointing.catch(() => undefined);
-    if (this.closed || this.head === this.checkpointHead) return;
+    if (this.closed || (this.head === this.checkpointHead && !this.unsaved)) return;
+    const wasUnsaved = this.unsaved;
+    this.unsaved = false;
     const db = this.db as Database & { fileBytes?: () => Uint8Array; trackWrites?: (on: boolean) => number[] };
     const live = bulkEnd && db.fileBytes && db.trackWrites ? { fileBytes: db.fileBytes.bind(db), trackWrites: db.trackWrites.bind(db), change: bulkEnd } : undefined;
     if (bulkEnd && !live) await bulkEnd();
-    const bytes = live ? undefined : this.db.export();
     const head = this.head;
     const covered = this.segmentSeq;
-    this.segment.close();
-    this.segmentSeq += 1;
-    this.segment = new SegmentWriter(segmentPath(path, this.segmentSeq), this.segmentSeq);
+    // The next segment is opened before the current one is closed: if it cannot be (a full disk,
+    // no more descriptors), the checkpoint fails and appends go on into the open segment.
+    const next = new SegmentWriter(segmentPath(path, covered + 1), covered + 1);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = live ? undefined : this.db.export();
+      // The open segment says it was continued, so a missing successor is seen even when newest.
+      this.segment.appendDurable(SEAL);
+    } catch (e) {
+      next.close();
+      try {
+        if (next.bytes === 0) unlinkSync(next.file);
+      } catch {
+        /* an empty segment left behind is harmless */
+      }
+      if (e instanceof JournalWriteError && e.cutBackFailed) this.broken = `a failed journal write could not be cut back from ${e.file}`;
+      throw e;
+    }
+    try {
+      this.segment.close();
+    } catch {
+      /* its records are durable already (each append syncs) */
+    }
+    this.segmentSeq = covered + 1;
+    this.segment = next;
+    // The checksums name the segment the checkpoint continues with, so a missing one is seen.
+    const info = { continuesWith: this.segmentSeq, head };
     const run = (async () => {
       const tmp = `${path}.tmp`;
-      if (live) await writeLiveWhile(tmp, live);
-      else {
-        const fh = await openFile(tmp, 'w');
-        try {
-          await fh.writeFile(bytes!);
-          await fh.sync();
-        } finally {
-          await fh.close();
+      try {
+        if (live) await writeLiveWhile(tmp, live, info);
+        else {
+          const fh = await openFile(tmp, 'w');
+          try {
+            // The checksums are computed from the bytes in memory while they are written.
+            const [, sums] = await Promise.all([fh.writeFile(bytes!), chunkSums(bytes!)]);
+            const trailer = encodeTrailer(bytes!.length, sums, info);
+            await fh.write(trailer, 0, trailer.length, bytes!.length);
+            await fh.sync();
+          } finally {
+            await fh.close();
+          }
         }
+        await rename(tmp, path);
+      } catch (e) {
+        // A temp file left behind would keep a full disk full: it goes at once.
+        await unlink(tmp).catch(() => undefined);
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOSPC') throw new StoreError('STORE_DISK_FULL', `the checkpoint ${path} could not be written: the disk is full (${(e as Error).message}). Nothing is lost, the journal keeps every command; free some space.`, { path });
+        throw e;
       }
-      await rename(tmp, path);
       await fsyncDir(dirname(path));
       for (const s of listSegments(path)) if (s.seq <= covered) await unlink(s.file);
       this.checkpointHead = head;
@@ -801,6 +1035,9 @@ export class SqlJsEventStore implements EventStore {
     this.checkpointing = run;
     try {
       await run;
+    } catch (e) {
+      if (wasUnsaved) this.unsaved = true;
+      throw e;
     } finally {
       if (this.checkpointing === run) this.checkpointing = undefined;
     }
@@ -834,12 +1071,20 @@ export class SqlJsEventStore implements EventStore {
     };
   }
 
-  /** Takes a last checkpoint, closes the journal and releases the lock. */
+  /**
+   * Takes a last checkpoint, closes the journal and releases the lock. When the checkpoint
+   * fails, the store is closed and its lock released all the same, and close rejects with a
+   * STORE_UNAVAILABLE that says so (`details.finalCheckpointFailed`): every acknowledged write
+   * is in the journal, which the next open replays.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     clearTimeout(this.idleTimer);
     try {
       if (!this.broken) await this.checkpoint();
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new StoreError('STORE_UNAVAILABLE', `the final checkpoint of ${this.opts.path ?? 'the store'} failed (${why}); nothing acknowledged is lost: every acknowledged write is in the journal beside it, and the next open replays it`, { finalCheckpointFailed: true, path: this.opts.path ?? null });
     } finally {
       this.closed = true;
       this.listeners.clear();
@@ -861,9 +1106,17 @@ export class SqlJsEventStore implements EventStore {
   }
 }
 
-function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
-  if (!existsSync(path)) return new SQL.Database();
-  const bytes = readWhole(path);
+/** What the open found: whether there was a checkpoint, and what its checksums say. */
+interface OpenedCheckpoint {
+  readonly db: Database;
+  readonly existed: boolean;
+  readonly sums: CheckpointSums | undefined;
+}
+
+function loadCheckpoint(SQL: SqlJsStatic, path: string): OpenedCheckpoint {
+  if (!existsSync(path)) return { db: new SQL.Database(), existed: false, sums: undefined };
+  // With checksums, each chunk is checked as it is read; a mismatch is refused here.
+  const { bytes, sums } = readCheckpointFile(path);
   const corrupt = (why: string): StoreError =>
     new StoreError('STORE_CORRUPT', `the checkpoint ${path} is not a readable CardOps store (${why}); nothing was changed. Restore it from a backup; the journal beside it is kept.`, { path });
   if (bytes.length === 0) throw corrupt('it is empty; CardOps never writes an empty checkpoint');
@@ -872,31 +1125,17 @@ function loadCheckpoint(SQL: SqlJsStatic, path: string): Database {
   try {
     db = new SQL.Database(bytes);
     db.exec('SELECT count(*) FROM sqlite_master');
-    const check = db.exec('PRAGMA quick_check(1)');
-    const verdict = String(check[0]?.values[0]?.[0] ?? '');
-    if (verdict !== 'ok') throw new Error(verdict);
-    return db;
+    // The checksums prove the file is what was written; an older checkpoint has none, so
+    // SQLite checks its pages instead (that reads the whole database once more).
+    if (!sums) {
+      const check = db.exec('PRAGMA quick_check(1)');
+      const verdict = String(check[0]?.values[0]?.[0] ?? '');
+      if (verdict !== 'ok') throw new Error(verdict);
+    }
+    return { db, existed: true, sums };
   } catch (e) {
     db?.close();
     throw corrupt((e as Error).message);
-  }
-}
-
-/** Reads a whole file into one buffer, in chunks: readFileSync stops at 2 GiB, and a store may be bigger. */
-function readWhole(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const out = Buffer.allocUnsafe(size);
-    let at = 0;
-    while (at < size) {
-      const n = readSync(fd, out, at, Math.min(size - at, 1 << 30), at);
-      if (n === 0) break;
-      at += n;
-    }
-    return at === size ? out : out.subarray(0, at);
-  } finally {
-    closeSync(fd);
   }
 }
 
@@ -904,9 +1143,10 @@ function readWhole(path: string): Buffer {
  * Writes the live database file to `file` while `live.change` runs and changes it; durable when it
  * resolves. The first copy goes out as a few large writes, all queued at once on libuv's
  * threads (they need no turn of the event loop to go on); the ranges written during `change`
- * are then written again from the file as it is at the end, and the file is cut to its size.
+ * are then written again from the file as it is at the end, the file is cut to its size, and
+ * the checksums of the final bytes follow it.
  */
-async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[]; change: () => Promise<void> }): Promise<void> {
+async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array; trackWrites: (on: boolean) => number[]; change: () => Promise<void> }, info: CheckpointSums): Promise<void> {
   const fd = openSync(file, 'w');
   try {
     live.trackWrites(true);
@@ -916,6 +1156,8 @@ async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array;
     const copies: Promise<void>[] = [];
     for (let at = 0; at < first.length; at += piece) copies.push(writeFully(fd, first, at, Math.min(piece, first.length - at)));
     const copied = Promise.all(copies);
+    // Handled here at once: a failed write must not be an unhandled rejection while `change` runs.
+    copied.catch(() => undefined);
     try {
       await live.change();
     } finally {
@@ -930,6 +1172,10 @@ async function writeLiveWhile(file: string, live: { fileBytes: () => Uint8Array;
       for (let off = at; off < end; ) off += writeSync(fd, now, off, end - off, off);
     }
     ftruncateSync(fd, now.length);
+    // The checksums are of the final bytes, in memory (the file is not read back). Nothing
+    // writes to the database meanwhile: the bulk load holds every other write.
+    const trailer = encodeTrailer(now.length, await chunkSums(now), info);
+    for (let off = 0; off < trailer.length; ) off += writeSync(fd, trailer, off, trailer.length - off, now.length + off);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -968,6 +1214,39 @@ async function fsyncDir(dir: string): Promise<void> {
     /* some file systems do not fsync directories */
   } finally {
     await fh.close();
+  }
+}
+
+/** Events per slice of a heavy read: a few milliseconds of work between two turns of the event loop. */
+const HEAVY_SLICE = 2_000;
+
+const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
+
+function applyRows(sql: Sql, projections: readonly Projection[], rows: readonly EventRow[]): void {
+  for (const r of rows) {
+    const needed = projections.filter((p) => handlesEvent(p, r.type));
+    if (needed.length) {
+      const e = rowToEvent(r);
+      for (const p of needed) p.apply(e, sql);
+    }
+  }
+}
+
+/** Copies every row of `table` from `from` into the same table through `to` (the same schema). */
+function copyRows(from: Database, table: string, to: Sql): void {
+  const s = from.prepare(`SELECT * FROM "${table}"`);
+  try {
+    let batch: SqlValue[][] = [];
+    while (s.step()) {
+      batch.push(s.get());
+      if (batch.length >= 4096) {
+        runValues(to, `INSERT INTO "${table}"`, batch);
+        batch = [];
+      }
+    }
+    runValues(to, `INSERT INTO "${table}"`, batch);
+  } finally {
+    s.free();
   }
 }
 

@@ -50,6 +50,7 @@ const SKIP: Readonly<Record<string, string>> = {
   account_frozen: 'Account frozen',
   account_closed: 'Account closed',
   no_fee_for_currency: 'No fee set for the currency',
+  changed_after_approval: 'Became eligible after approval (a new run can charge it)',
 };
 export const skipLabel = (reason: string): string => SKIP[reason] ?? reason;
 
