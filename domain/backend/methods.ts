@@ -43,6 +43,8 @@ import { BootstrapError, DEMO_OPERATORS, initializeStore, seedDemo } from './boo
 import { REPORT_FORMATS, reportFileName, type ReportFormat } from '../reports/lines.js';
 import { reportTickets } from '../reports/tickets.js';
 import { planMethods } from '../plans/api.js';
+import { runCardExpiry, type ExpiryReport } from '../cards/expiry.js';
+import { isDate } from '../plans/dates.js';
 import { outboxMethods } from '../outbox/api.js';
 import { contactMethods } from '../contacts/methods.js';
 import { invoiceMethods } from '../invoices/methods.js';
@@ -247,6 +249,16 @@ export const methods = {
     params: listParams,
     run: async (ctx, p): Promise<Result<Page<CardRow>>> => done(await ctx.store.read((sql) => listCards(sql, p))),
   }),
+  /** The daily card-expiry job for a date, by hand (the app runs it daily by itself, as operator `system`). */
+  'cards.expire': method({
+    access: ['supervisor', 'admin'],
+    params: z.strictObject({ date: z.string().refine(isDate, 'a date as YYYY-MM-DD, e.g. 2026-06-01') }),
+    run: async (ctx, p): Promise<Result<ExpiryReport>> => {
+      const who = ctx.session();
+      if (!who) return { ok: false, error: { code: ErrorCodes.unauthenticated, message: 'sign in first' } };
+      return done(await runCardExpiry(ctx.store, p.date, who.operatorId));
+    },
+  }),
   'cards.search': method({
     access: 'signedIn',
     params: z.strictObject({ query: searchText(100), limit: z.number().int().min(1).max(100).optional() }),
@@ -333,7 +345,8 @@ export const methods = {
     access: 'signedIn',
     params: z.strictObject({ accountId: clientRef('account id', 64), chargeId: clientRef('charge id', 64) }),
     run: async (ctx, p): Promise<Result<RefundableCharge>> => {
-      const r = await refundableCharge(ctx.store, p.accountId, p.chargeId);
+      const who = ctx.session();
+      const r = await refundableCharge(ctx.store, p.accountId, p.chargeId, who ? { operatorId: who.operatorId, day: ctx.clock.now().slice(0, 10) } : undefined);
       return r ? done(r) : { ok: false, error: { code: ErrorCodes.notFound, message: `account ${p.accountId} has no posted charge ${p.chargeId}: only posted charges can be refunded` } };
     },
   }),

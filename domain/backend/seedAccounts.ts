@@ -58,12 +58,16 @@ export interface SeedProgress {
 }
 
 /** Appends N demo accounts with their cards and history, in batches. Returns the event count. */
-export async function seedDemoAccounts(store: CardOpsStore, options: { accounts: number; seed: number; batchAccounts?: number; onProgress?: SeedProgress }): Promise<{ accounts: number; events: number }> {
+export async function seedDemoAccounts(store: CardOpsStore, options: { accounts: number; seed: number; batchAccounts?: number; onProgress?: SeedProgress; today?: string }): Promise<{ accounts: number; events: number }> {
   const rnd = prng(options.seed * 2654435761 + 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const batchSize = options.batchAccounts ?? 5_000;
   const metadata: EventMetadata = { operator: 'seed', correlationId: `seed-${options.seed}`, causationId: `seed-${options.seed}`, commandId: `seed-${options.seed}`, demo: true };
+  // Cards expire from this month on (never before today: an expired card is neither issued nor activated).
+  const today = options.today ?? new Date().toISOString().slice(0, 10);
+  const thisYear = Number(today.slice(0, 4));
+  const thisMonth = Number(today.slice(5, 7));
   const reviewAll = { autoApproveMaxOverdraft: -1, autoDenyOverOverdraft: Number.MAX_SAFE_INTEGER };
   let events = 0;
   // Event ids grow with the account number (zero-padded), so the store's event-id index is
@@ -115,21 +119,22 @@ export async function seedDemoAccounts(store: CardOpsStore, options: { accounts:
         // Cards: one per account, in every state; lost and stolen ones reissued.
         const cardId = demoCardId(i);
         const card = new StreamBuilder<CardCommand, CardEvent, CardState>(cardDecider);
-        const expiryYear = 2026 + int(0, 4);
-        card.run({ type: 'IssueCard', cardId, accountId, holderName, last4: String(int(0, 9999)).padStart(4, '0'), brand: pick(BRANDS.slice(0, 4)), expiryMonth: int(1, 12), expiryYear, channel: 'batch' });
+        const expiryYear = thisYear + int(0, 4);
+        const expiryMonth = int(1, 12);
+        card.run({ type: 'IssueCard', cardId, accountId, holderName, last4: String(int(0, 9999)).padStart(4, '0'), brand: pick(BRANDS.slice(0, 4)), expiryMonth: expiryYear === thisYear ? Math.max(expiryMonth, thisMonth) : expiryMonth, expiryYear, channel: 'batch', today });
         const s = rnd();
         const extra: StreamAppend[] = [];
-        if (s >= 0.05) card.run({ type: 'ActivateCard', cardId, channel: 'batch' });
+        if (s >= 0.05) card.run({ type: 'ActivateCard', cardId, channel: 'batch', reason: 'card_received', today });
         if (s >= 0.8 && s < 0.85) card.run({ type: 'DeactivateCard', cardId, reason: pick(['customer_request', 'suspicious_activity', 'issuer_request'] as const), channel: 'batch' });
         else if (s >= 0.85 && s < 0.9) card.run({ type: 'ExpireCard', cardId, channel: 'batch' });
         else if (s >= 0.9 && s < 0.93) card.run({ type: 'CloseCard', cardId, reason: 'customer_request', channel: 'batch' });
         else if (s >= 0.93) {
           card.run(s < 0.97 ? { type: 'ReportCardLost', cardId, channel: 'batch' } : { type: 'ReportCardStolen', cardId, channel: 'batch' });
           const newCardId = demoCardId(i, 1);
-          card.run({ type: 'MarkCardReissued', cardId, newCardId, channel: 'batch' });
+          card.run({ type: 'MarkCardReissued', cardId, newCardId, channel: 'batch', reason: s < 0.97 ? 'lost' : 'stolen' });
           const replacement = new StreamBuilder<CardCommand, CardEvent, CardState>(cardDecider);
-          replacement.run({ type: 'IssueCard', cardId: newCardId, accountId, holderName, last4: String(int(0, 9999)).padStart(4, '0'), brand: 'visa', expiryMonth: int(1, 12), expiryYear: expiryYear + 1, channel: 'batch', replaces: cardId });
-          replacement.run({ type: 'ActivateCard', cardId: newCardId, channel: 'batch' });
+          replacement.run({ type: 'IssueCard', cardId: newCardId, accountId, holderName, last4: String(int(0, 9999)).padStart(4, '0'), brand: 'visa', expiryMonth: int(1, 12), expiryYear: expiryYear + 1, channel: 'batch', replaces: cardId, today });
+          replacement.run({ type: 'ActivateCard', cardId: newCardId, channel: 'batch', reason: 'card_received', today });
           extra.push({ streamId: cardStreamId(newCardId), expectedVersion: 'no_stream', events: replacement.events.map((e, n) => toNew(key(i, `r${n}`), e, metadata)) });
         }
         appends.push({ streamId: cardStreamId(cardId), expectedVersion: 'no_stream', events: card.events.map((e, n) => toNew(key(i, `c${n}`), e, metadata)) }, ...extra);

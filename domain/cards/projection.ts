@@ -61,7 +61,7 @@ export const cardsProjection: Projection = {
         fresh.set(d.cardId, [d.cardId, d.accountId, d.holderName, d.last4, d.brand, d.expiryMonth, d.expiryYear, 'issued', null, stored.recordedAt, stored.metadata.operator, d.replaces ?? null, null, stored.streamPosition]);
       } else if (row && status) {
         row[7] = status;
-        row[8] = 'reason' in e.data ? e.data.reason : null;
+        row[8] = 'reason' in e.data ? (e.data.reason ?? null) : null;
         row[9] = stored.recordedAt;
         row[10] = stored.metadata.operator;
         row[13] = stored.streamPosition;
@@ -88,9 +88,9 @@ export const cardsProjection: Projection = {
         return;
       }
       case 'CardActivated':
-        return status('active', null);
+        return status('active', e.data.reason ?? null);
       case 'CardReactivated':
-        return status('active', null);
+        return status('active', e.data.reason ?? null);
       case 'CardDeactivated':
         return status('suspended', e.data.reason);
       case 'CardReportedLost':

@@ -55,16 +55,19 @@ const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 const tooLarge = (what: string, currency: string) =>
   refuse('AMOUNT_TOO_LARGE', `${what} more than ${money(Number.MAX_SAFE_INTEGER, currency)}, the largest amount kept exactly: split the order or check the amounts`);
 
-/** Paid when the payments reach the total; with a conversion, a shortfall of at most 0.5% is written off; beyond the total is overpaid. */
+/** Paid when the payments reach the total; a shortfall of at most 0.5% of the converted payments' base amounts is written off; beyond the total is overpaid. */
 function settle(state: Extract<OrderState, { payments: unknown }>): OrderEvent[] {
   const paid = paidBase(state);
   const { orderId, accountId, total, baseCurrency: currency } = state;
   const paidEvent: OrderEvent = { type: 'OrderPaid', data: { orderId, accountId, total, paid, currency } };
   if (paid > total) return [paidEvent, { type: 'OrderOverpaid', data: { orderId, accountId, amount: paid - total, currency } }];
   if (paid === total) return [paidEvent];
-  const converted = activePayments(state).some((p) => p.fxRate !== null);
+  // The tolerance covers what a conversion could have cost: the payments that were converted, not the whole order.
+  const converted = activePayments(state).reduce((sum, p) => sum + (p.fxRate !== null ? p.baseAmount : 0), 0);
   const shortfall = total - paid;
-  if (converted && withinFxTolerance(shortfall, total)) return [{ type: 'OrderFxShortfallWrittenOff', data: { orderId, amount: shortfall, currency, percentOfTotal: percentOf(shortfall, total) } }, paidEvent];
+  if (withinFxTolerance(shortfall, converted)) {
+    return [{ type: 'OrderFxShortfallWrittenOff', data: { orderId, amount: shortfall, currency, convertedAmount: converted, percentOfConverted: percentOf(shortfall, converted), percentOfTotal: percentOf(shortfall, total) } }, paidEvent];
+  }
   return [];
 }
 

@@ -2,7 +2,7 @@
  * An order paid by several payments, each with its own method, amount and currency. Every
  * payment in another currency records the exact decimal rate it was taken at and its amount in
  * the order's base currency, rounded half-even. The order is paid when the payments reach the
- * total (a shortfall of at most 0.5% is written off where a conversion was involved); an
+ * total (a shortfall of at most 0.5% of the converted payments' base amounts is written off); an
  * overpayment becomes prepaid credit on the account.
  */
 export const PAYMENT_METHODS = ['card', 'paypal', 'cheque', 'bank_transfer', 'cash'] as const;
@@ -34,8 +34,12 @@ export type OrderEvent =
   | { readonly type: 'OrderCreated'; readonly data: { readonly orderId: string; readonly accountId: string; readonly baseCurrency: string; readonly lines: readonly OrderLine[]; readonly total: number } }
   | { readonly type: 'OrderPaymentAdded'; readonly data: OrderPayment & { readonly orderId: string } }
   | { readonly type: 'OrderPaymentCancelled'; readonly data: { readonly orderId: string; readonly paymentId: string; readonly baseAmount: number; readonly reason: string } }
-  /** The converted payments fell short by at most 0.5% of the total: the difference is written off. */
-  | { readonly type: 'OrderFxShortfallWrittenOff'; readonly data: { readonly orderId: string; readonly amount: number; readonly currency: string; readonly percentOfTotal: string } }
+  /**
+   * The payments fell short by at most 0.5% of the amount that was converted (`convertedAmount`: the base amounts of the
+   * payments in another currency): the difference is written off. Events stored before the tolerance was measured on the
+   * converted amount have no `convertedAmount` or `percentOfConverted`.
+   */
+  | { readonly type: 'OrderFxShortfallWrittenOff'; readonly data: { readonly orderId: string; readonly amount: number; readonly currency: string; readonly convertedAmount?: number; readonly percentOfConverted?: string; readonly percentOfTotal: string } }
   | { readonly type: 'OrderPaid'; readonly data: { readonly orderId: string; readonly accountId: string; readonly total: number; readonly paid: number; readonly currency: string } }
   /** Paid beyond the total: the difference goes to the account as prepaid credit (PrepaidCreditAdded). */
   | { readonly type: 'OrderOverpaid'; readonly data: { readonly orderId: string; readonly accountId: string; readonly amount: number; readonly currency: string } }

@@ -28,8 +28,15 @@ export function convert(amount: number, from: string, to: string, rate: string):
 
 export const isPositiveRate = (rate: string): boolean => FX_RATE_RE.test(rate) && new D(rate).gt(0);
 
-/** The shortfall as a percentage of the total, for people: "0.5". */
+/** `part` as a percentage of `total`, for people, rounded half-even to 4 decimals: "0.5". */
 export const percentOf = (part: number, total: number): string => new D(part).times(100).div(total).toDecimalPlaces(4, D.ROUND_HALF_EVEN).toFixed();
 
-/** Within the tolerance for converted payments: shortfall ≤ 0.5% of the total, in exact integers (200 × shortfall ≤ total). */
-export const withinFxTolerance = (shortfall: number, total: number): boolean => shortfall >= 0 && 200 * shortfall <= total;
+/**
+ * Within the tolerance for converted payments: a shortfall of at most 0.5% of the amount that was
+ * converted, i.e. the sum of the base amounts of the order's payments that involved a conversion
+ * (each already rounded half-even to whole minor units, as recorded on the payment). The
+ * comparison is exact, in integers, with no rounding of the tolerance itself:
+ * 200 × shortfall ≤ converted. So 0.5% of 99.51 is 0.49755: a shortfall of 0.49 is inside, 0.50 is not.
+ */
+// In BigInt: 200 × a safe integer can pass the range where numbers are exact.
+export const withinFxTolerance = (shortfall: number, converted: number): boolean => shortfall >= 0 && converted > 0 && 200n * BigInt(shortfall) <= BigInt(converted);

@@ -6,8 +6,7 @@ import { defineCommand, type CommandEnv } from '../backend/commandDef.js';
 import { execute } from '../backend/work.js';
 import { isRefusal, refuse } from '../decider.js';
 import { methodId } from '../paymentmethods/commands.js';
-import { requestRefund } from '../refunds/request.js';
-import { readSettings } from '../settings/projection.js';
+import { oneAtATimeFor, refundPolicy, requestRefund } from '../refunds/request.js';
 import { systemClock } from '../shared/ports.js';
 import { amount, currency, entityId } from '../shared/schemas.js';
 import { freeText } from '../shared/text.js';
@@ -48,19 +47,22 @@ export const planCommands = {
   CancelPaymentPlan: defineCommand({
     roles: STAFF,
     schema: z.strictObject({ type: z.literal('CancelPaymentPlan'), planId, reason: freeText(500), refundLastCharge: z.boolean().optional(), refundId: entityId('refund').optional() }),
+    // With a refund, one request of the operator at a time (the daily refund limit, see domain/refunds/request.ts).
     handle: (env, c) =>
-      execute(env, planStreamId(c.planId), async (uow) => {
-        const cancelled = await uow.decide(planStreamId(c.planId), planDecider, { type: 'CancelPaymentPlan', planId: c.planId, reason: c.reason, refundLastCharge: c.refundLastCharge ?? false, refundId: c.refundId ?? `${c.planId}-last` });
-        if (isRefusal(cancelled)) return cancelled;
-        const e = cancelled[0];
-        if (e?.type !== 'PaymentPlanCancelled' || !e.data.refund) return cancelled;
-        // The refund takes the one refund path (domain/refunds), in this unit of work: cancelled and refunded together, or neither.
-        const r = e.data.refund;
-        const agentLimit = await env.store.read((sql) => readSettings(sql).refunds.agentLimit);
-        const refunded = await requestRefund(uow, { refundId: r.refundId, accountId: e.data.accountId, chargeId: r.chargeId, amount: r.amount, reason: 'requested_by_customer', note: `payment plan ${c.planId} cancelled: ${c.reason}`, requestedBy: env.operatorId }, agentLimit, e.eventId);
-        if (isRefusal(refunded)) return refunded;
-        return [...cancelled, ...refunded];
-      }),
+      oneAtATimeFor(env.operatorId, () =>
+        execute(env, planStreamId(c.planId), async (uow) => {
+          const cancelled = await uow.decide(planStreamId(c.planId), planDecider, { type: 'CancelPaymentPlan', planId: c.planId, reason: c.reason, refundLastCharge: c.refundLastCharge ?? false, refundId: c.refundId ?? `${c.planId}-last` });
+          if (isRefusal(cancelled)) return cancelled;
+          const e = cancelled[0];
+          if (e?.type !== 'PaymentPlanCancelled' || !e.data.refund) return cancelled;
+          // The refund takes the one refund path (domain/refunds), in this unit of work: cancelled and refunded together, or neither.
+          const r = e.data.refund;
+          const policy = await refundPolicy(env.store, (env.clock ?? systemClock).now());
+          const refunded = await requestRefund(uow, { refundId: r.refundId, accountId: e.data.accountId, chargeId: r.chargeId, amount: r.amount, reason: 'requested_by_customer', note: `payment plan ${c.planId} cancelled: ${c.reason}`, requestedBy: env.operatorId }, policy, e.eventId);
+          if (isRefusal(refunded)) return refunded;
+          return [...cancelled, ...refunded];
+        }),
+      ),
   }),
   ResubscribePaymentPlan: defineCommand({
     roles: STAFF,

@@ -9,8 +9,10 @@ import { readSettings } from '../settings/projection.js';
 import { fold } from '../decider.js';
 import { REFUND_REASONS, refundable, refundStreamId, type RefundEvent } from './events.js';
 import { refundDecider } from './decider.js';
-import { refundLocation, refundsOfCharge, type RefundableCharge } from './queries.js';
-import { decideRefund, findCharge, requestRefund } from './request.js';
+import { refundedByOn, refundLocation, refundsOfCharge, type RefundableCharge } from './queries.js';
+import { decideRefund, findCharge, oneAtATimeFor, refundPolicy, requestRefund } from './request.js';
+import { systemClock } from '../shared/ports.js';
+import { refundLimitsFor } from '../settings/settings.js';
 import type { CardOpsStore } from '../backend/store.js';
 
 const STAFF = ['agent', 'supervisor'] as const;
@@ -44,10 +46,13 @@ export const refundCommands = {
       if (taken && (taken.accountId !== c.accountId || taken.chargeId !== c.chargeId)) {
         return { ok: false, refusal: refuse('REFUND_ID_TAKEN', `refund id ${c.refundId} is already used for charge ${taken.chargeId} of account ${taken.accountId}: choose a new refund id`) };
       }
-      const agentLimit = await env.store.read((sql) => readSettings(sql).refunds.agentLimit);
-      return handleWork(env.store, refundStreamId(c.accountId, c.chargeId), env, async (uow) => {
-        const d = await requestRefund(uow, { ...req, requestedBy: env.operatorId }, agentLimit);
-        if (isRefusal(d)) return d;
+      // One request of an operator at a time, so the day's sum read before deciding is exact when the refund is stored.
+      return oneAtATimeFor(env.operatorId, async () => {
+        const policy = await refundPolicy(env.store, (env.clock ?? systemClock).now());
+        return handleWork(env.store, refundStreamId(c.accountId, c.chargeId), env, async (uow) => {
+          const d = await requestRefund(uow, { ...req, requestedBy: env.operatorId }, policy);
+          if (isRefusal(d)) return d;
+        });
       });
     },
   }),
@@ -63,14 +68,15 @@ export const refundCommands = {
   }),
 };
 
-/** What is left to refund of a charge, for the refund dialog: from the streams themselves, so it is exact. */
-export async function refundableCharge(store: CardOpsStore, accountId: string, chargeId: string): Promise<RefundableCharge | null> {
+/** What is left to refund of a charge, for the refund dialog: from the streams themselves, so it is exact; `operatorId` (asking) on `day` for the day's sum. */
+export async function refundableCharge(store: CardOpsStore, accountId: string, chargeId: string, asker?: { operatorId: string; day: string }): Promise<RefundableCharge | null> {
   const charge = await findCharge(store, accountId, chargeId);
   if (!charge) return null;
   const { events } = await store.readStream(refundStreamId(accountId, chargeId));
   const ledger = fold(refundDecider, events.map((e) => ({ type: e.type, data: e.data, at: e.recordedAt }) as RefundEvent));
   const left = ledger.status === 'open' ? refundable(ledger) : charge.amount;
-  const settings = await store.read((sql) => readSettings(sql));
+  const limits = refundLimitsFor(await store.read((sql) => readSettings(sql).refunds), charge.currency);
+  const refundedToday = asker ? await store.read((sql) => refundedByOn(sql, asker.operatorId, charge.currency, asker.day)) : 0;
   return {
     accountId,
     chargeId,
@@ -79,7 +85,9 @@ export async function refundableCharge(store: CardOpsStore, accountId: string, c
     currency: charge.currency,
     committed: charge.amount - left,
     refundable: left,
-    agentLimit: settings.refunds.agentLimit,
+    agentLimit: limits.agentLimit,
+    agentDailyLimit: limits.agentDailyLimit,
+    refundedToday,
     refunds: await store.read((sql) => refundsOfCharge(sql, accountId, chargeId)),
   };
 }

@@ -20,8 +20,15 @@ export type RefundCommand =
       readonly type: 'RequestRefund';
       /** The charge as the account's stream has it; null when the account never had it. */
       readonly charge: ChargeFacts | null;
-      /** Settings: refunds up to this amount (minor units) are posted at once. */
+      /** Settings, for the charge's currency: the refunds of one charge up to this sum (minor units) are posted at once. */
       readonly agentLimit: number;
+      /** Settings, for the charge's currency: what one operator may refund in a UTC day without a supervisor. */
+      readonly agentDailyLimit: number;
+      /**
+       * The requester's refunds of the day in the charge's currency, not rejected (posted, approved or waiting), before
+       * this one: from the refunds read model, read in the command's handler.
+       */
+      readonly refundedToday: number;
     })
   | { readonly type: 'ApproveRefund'; readonly refundId: string; readonly by: string; readonly note?: string }
   | { readonly type: 'RejectRefund'; readonly refundId: string; readonly by: string; readonly note: string };
@@ -82,8 +89,14 @@ export function decide(command: RefundCommand, state: RefundLedger): Decision<Re
         type: 'RefundRequested',
         data: { ...ref, amount: c.amount, currency: charge.currency, reason: c.reason, ...(c.note ? { note: c.note } : {}), requestedBy: c.requestedBy, chargeAmount: charge.amount },
       };
-      if (c.amount <= c.agentLimit) return [requested, { type: 'RefundApproved', data: { ...ref, amount: c.amount, currency: charge.currency, approvedBy: c.requestedBy, automatic: true, note: `within the agent limit of ${money(c.agentLimit, charge.currency)}` } }];
-      return [requested, { type: 'RefundSentForApproval', data: { ...ref, amount: c.amount, currency: charge.currency, agentLimit: c.agentLimit } }];
+      // The limits hold across requests: the sum on the charge (posted + waiting + this one), and the requester's sum of the day.
+      const onCharge = charge.amount - left + c.amount;
+      const today = c.refundedToday + c.amount;
+      if (onCharge <= c.agentLimit && today <= c.agentDailyLimit) {
+        return [requested, { type: 'RefundApproved', data: { ...ref, amount: c.amount, currency: charge.currency, approvedBy: c.requestedBy, automatic: true, note: `within the agent limit of ${money(c.agentLimit, charge.currency)}` } }];
+      }
+      const over = onCharge > c.agentLimit ? ('charge' as const) : ('daily' as const);
+      return [requested, { type: 'RefundSentForApproval', data: { ...ref, amount: c.amount, currency: charge.currency, agentLimit: c.agentLimit, over, refundedOnCharge: onCharge, agentDailyLimit: c.agentDailyLimit, refundedToday: today } }];
     }
     case 'ApproveRefund':
     case 'RejectRefund': {

@@ -2,8 +2,9 @@
  * Refunds: the refunds of ONE charge form one aggregate (a ledger per charge), so the rule
  * "the refunds of a charge never add up to more than the charge" is checked against one
  * stream, and two requests at once conflict on its version: the second is decided again and
- * refused. A refund is partial or full, idempotent by refund id, and over the agent limit it
- * waits for a supervisor other than the requester (maker-checker).
+ * refused. A refund is partial or full, idempotent by refund id, and once the refunds of the
+ * charge (or the requester's refunds of the day) pass the agent limits of the currency it waits
+ * for a supervisor other than the requester (maker-checker).
  */
 export const REFUND_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'service_not_provided', 'other'] as const;
 export type RefundReason = (typeof REFUND_REASONS)[number];
@@ -23,7 +24,23 @@ export type RefundEvent =
     }
   /** Within the agent limit: approved at once, by the limit. */
   | { readonly type: 'RefundApproved'; readonly data: RefundRef & { readonly amount: number; readonly currency: string; readonly approvedBy: string; readonly automatic: boolean; readonly note?: string } }
-  | { readonly type: 'RefundSentForApproval'; readonly data: RefundRef & { readonly amount: number; readonly currency: string; readonly agentLimit: number } }
+  /**
+   * Over a limit: it waits for a supervisor. `over` says which limit (`charge`: the refunds of the charge with this one,
+   * `refundedOnCharge`, pass `agentLimit`; `daily`: the requester's refunds of the day with this one, `refundedToday`,
+   * pass `agentDailyLimit`). Events stored before the limits held across requests have only `agentLimit`.
+   */
+  | {
+      readonly type: 'RefundSentForApproval';
+      readonly data: RefundRef & {
+        readonly amount: number;
+        readonly currency: string;
+        readonly agentLimit: number;
+        readonly over?: 'charge' | 'daily';
+        readonly refundedOnCharge?: number;
+        readonly agentDailyLimit?: number;
+        readonly refundedToday?: number;
+      };
+    }
   | { readonly type: 'RefundRejected'; readonly data: RefundRef & { readonly rejectedBy: string; readonly note: string } };
 
 export const REFUND_EVENT_TYPES: readonly RefundEvent['type'][] = ['RefundRequested', 'RefundApproved', 'RefundSentForApproval', 'RefundRejected'];

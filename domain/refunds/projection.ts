@@ -8,7 +8,8 @@ import { REFUND_EVENT_TYPES, type RefundEvent } from './events.js';
  */
 export const refundsProjection: Projection = {
   name: 'refunds',
-  version: 1,
+  // 2: an index by requester and day (the daily refund limit).
+  version: 2,
   tables: ['refunds'],
   handles: [...REFUND_EVENT_TYPES, 'RefundPosted'],
   schema: `
@@ -31,7 +32,8 @@ export const refundsProjection: Projection = {
     ) STRICT;
     CREATE INDEX refunds_status ON refunds (status, requested_at);
     CREATE INDEX refunds_account ON refunds (account_id, charge_id);
-    CREATE INDEX refunds_requested ON refunds (requested_at, refund_id);`,
+    CREATE INDEX refunds_requested ON refunds (requested_at, refund_id);
+    CREATE INDEX refunds_requester ON refunds (requested_by, requested_at);`,
   apply(stored, sql) {
     const e = stored as unknown as RefundEvent | Extract<AccountEvent, { type: 'RefundPosted' }>;
     const at = stored.recordedAt;

@@ -33,7 +33,11 @@ export interface RefundableCharge {
   /** Refunded or waiting for approval. */
   readonly committed: number;
   readonly refundable: number;
+  /** The limits of the charge's currency: over `agentLimit` for the charge's refunds together, a supervisor approves. */
   readonly agentLimit: number;
+  readonly agentDailyLimit: number;
+  /** What the operator asking has refunded today in this currency (not rejected). */
+  readonly refundedToday: number;
   readonly refunds: readonly RefundRow[];
 }
 
@@ -91,3 +95,13 @@ export const refundLocation = (sql: Sql, refundId: string): { accountId: string;
 
 export const refundsOfCharge = (sql: Sql, accountId: string, chargeId: string): RefundRow[] =>
   sql.all(`SELECT ${SELECT} FROM refunds r LEFT JOIN accounts a ON a.account_id = r.account_id WHERE r.account_id = ? AND r.charge_id = ? ORDER BY r.requested_at, r.refund_id`, [accountId, chargeId]).map(mapRefund);
+
+/**
+ * What `requestedBy` asked to refund on the UTC day `day` (YYYY-MM-DD) in `currency` and is not rejected (posted,
+ * approved or waiting for approval): exact, a sum of integers in SQLite.
+ */
+export function refundedByOn(sql: Sql, requestedBy: string, currency: string, day: string): number {
+  const next = new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000).toISOString().slice(0, 10);
+  const sum = sql.scalar("SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE requested_by = ? AND requested_at >= ? AND requested_at < ? AND currency = ? AND status <> 'rejected'", [requestedBy, day, next, currency]);
+  return Number(sum);
+}

@@ -16,5 +16,8 @@ export const settingsProjection: Projection = {
 
 export function readSettings(sql: Sql): Settings {
   const json = sql.scalar('SELECT json FROM settings WHERE id = 1');
-  return typeof json === 'string' ? { ...DEFAULT_SETTINGS, ...(JSON.parse(json) as Partial<Settings>) } : DEFAULT_SETTINGS;
+  if (typeof json !== 'string') return DEFAULT_SETTINGS;
+  const stored = JSON.parse(json) as Partial<Settings>;
+  // Settings saved before a field existed get its default (the refunds' daily limit and per-currency limits).
+  return { ...DEFAULT_SETTINGS, ...stored, refunds: { ...DEFAULT_SETTINGS.refunds, ...stored.refunds } };
 }

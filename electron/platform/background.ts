@@ -1,6 +1,7 @@
 /**
  * The backend's background work, for the processes that own a store for a long time (the
- * Electron backend host and `cardops serve`): the payment plans' renewal timer, the outbox
+ * Electron backend host and `cardops serve`): the payment plans' renewal timer, the daily
+ * card-expiry job (operator `system`: cards past their expiry month become `expired`), the outbox
  * dispatcher, and once at start-up the invoices' recipient repair (what a crash between two
  * steps of the recipient process manager left behind, as operator `system`). Sinks: a folder
  * of JSON files ($CARDOPS_OUTBOX_DIR, else `outbox/` beside the store) and, when
@@ -12,6 +13,7 @@ import { simulatorFor } from '../../domain/gateway/simulator.js';
 import { OutboxDispatcher } from '../../domain/outbox/dispatcher.js';
 import { folderSink, httpSink, type Sink } from '../../domain/outbox/sinks.js';
 import { startRenewalTimer } from '../../domain/plans/timer.js';
+import { startCardExpiryTimer } from '../../domain/cards/expiry.js';
 import { describeRepair, repairInvoiceRecipients } from '../../domain/invoices/startup.js';
 
 export function outboxSinks(dbPath: string, env: NodeJS.ProcessEnv = process.env): Sink[] {
@@ -49,10 +51,18 @@ export function startBackground(backend: Backend, dbPath: string, log: (m: strin
     onReport: (r) => r.failed.length && log(`payment plans ${r.date}: ${r.failed.length} plan(s) failed: ${r.failed.map((f) => `${f.planId} ${f.message}`).join('; ')}`),
     onError: (e) => log(`payment plans: the renewal job failed: ${(e as Error).message}`),
   });
+  const expiry = startCardExpiryTimer({
+    store: backend.store,
+    onReport: (r) => {
+      if (r.expired) log(`cards ${r.date}: ${r.expired} card(s) past their expiry month expired`);
+      if (r.failed.length) log(`cards ${r.date}: ${r.failed.length} card(s) could not be expired: ${r.failed[0]!.message}`);
+    },
+    onError: (e) => log(`cards: the expiry job failed: ${(e as Error).message}`),
+  });
   return {
     startup,
     async stop() {
-      await Promise.all([dispatcher.stop(), timer.stop(), startup]);
+      await Promise.all([dispatcher.stop(), timer.stop(), expiry.stop(), startup]);
     },
   };
 }

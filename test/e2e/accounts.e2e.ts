@@ -60,7 +60,7 @@ beforeAll(async () => {
   // Maria's account: an active card •4417, a closed card •5520, and a deposit.
   await agent.exec({ type: 'OpenAccount', accountId: 'ACC-E2E-1', holderName: 'Maria Lindqvist', currency: 'EUR', creditLimit: 100_000 });
   await agent.exec({ type: 'IssueCard', cardId: 'CRD-E2E-1', accountId: 'ACC-E2E-1', holderName: 'Maria Lindqvist', last4: '4417', brand: 'visa', expiryMonth: 3, expiryYear: 2029 });
-  await agent.exec({ type: 'ActivateCard', cardId: 'CRD-E2E-1' });
+  await agent.exec({ type: 'ActivateCard', cardId: 'CRD-E2E-1', reason: 'card_received' });
   await agent.exec({ type: 'IssueCard', cardId: 'CRD-E2E-2', accountId: 'ACC-E2E-1', holderName: 'Maria Lindqvist', last4: '5520', brand: 'mastercard', expiryMonth: 8, expiryYear: 2027 });
   await agent.exec({ type: 'CloseCard', cardId: 'CRD-E2E-2', reason: 'customer_request' });
   await agent.exec({ type: 'PostDeposit', accountId: 'ACC-E2E-1', depositId: 'DEP-SEED-1', amount: 25_000 });
@@ -211,6 +211,7 @@ describe('an agent at work on an account', () => {
     await checkScreen(page, 'card-actions-menu');
     await menu.getByRole('menuitem', { name: 'Activate…', exact: true }).click();
     const d = dialog(page, 'Activate card •5520');
+    await d.getByLabel('Reason').selectOption('card_received');
     await d.getByRole('button', { name: 'Activate card' }).click();
     const alert = d.getByRole('alert');
     await expect.poll(async () => (await alert.textContent()) ?? '').toContain('CARD_FINAL');
@@ -257,12 +258,13 @@ describe('an agent at work on an account', () => {
     await d.getByLabel('Last 4 digits').fill('9921');
     await d.getByLabel('Expiry month').fill('11');
     await d.getByLabel('Expiry year').fill('2030');
+    await d.getByLabel('Reason').selectOption('damaged');
     await checkScreen(page, 'card-reissue');
     await d.getByRole('button', { name: 'Reissue card' }).click();
     await expect.poll(() => d.isVisible()).toBe(false);
     await expect.poll(() => cardRow(page, '9921').count()).toBe(1);
     expect(await cardRow(page, '9921').textContent()).toMatch(/CRD-E2E-1-1.*11\/2030.*Issued.*Replaces •4417/);
-    expect(await cardRow(page, '4417').textContent()).toMatch(/Closed.*Other.*Replaced by •9921/);
+    expect(await cardRow(page, '4417').textContent()).toMatch(/Closed.*Damaged.*Replaced by •9921/);
     // The link points at the other card.
     await cardRow(page, '4417').getByRole('button', { name: '•9921' }).click();
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-card'))).toBe('CRD-E2E-1-1');

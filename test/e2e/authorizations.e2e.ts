@@ -20,7 +20,7 @@ beforeAll(async () => {
   const account = async (accountId: string, holderName: string, cardId: string, last4: string, creditLimit: number): Promise<void> => {
     await sup.exec({ type: 'OpenAccount', accountId, holderName, currency: 'EUR', creditLimit });
     await sup.exec({ type: 'IssueCard', cardId, accountId, holderName, last4, brand: 'mastercard', expiryMonth: 6, expiryYear: 2030 });
-    await sup.exec({ type: 'ActivateCard', cardId });
+    await sup.exec({ type: 'ActivateCard', cardId, reason: 'card_received' });
   };
   await account('ACC-AUTH-1', 'Hugo Varga', 'CRD-AUTH-1', '4242', 10_000);
   await account('ACC-AUTH-2', 'Rosa Dubois', 'CRD-AUTH-2', '5151', 10_000);

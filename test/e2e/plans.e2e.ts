@@ -30,7 +30,7 @@ beforeAll(async () => {
   supervisor = await signedInAs(app, 'super1');
   await agent.exec({ type: 'OpenAccount', accountId: 'ACC-PLN-1', holderName: 'Sofia Berg', currency: 'EUR', creditLimit: 200_000 });
   await agent.exec({ type: 'IssueCard', cardId: 'CRD-PLN-1', accountId: 'ACC-PLN-1', holderName: 'Sofia Berg', last4: '4242', brand: 'visa', expiryMonth: 9, expiryYear: 2030 });
-  await agent.exec({ type: 'ActivateCard', cardId: 'CRD-PLN-1' });
+  await agent.exec({ type: 'ActivateCard', cardId: 'CRD-PLN-1', reason: 'card_received' });
 });
 afterAll(async () => {
   agent?.close();

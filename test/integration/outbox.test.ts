@@ -96,7 +96,7 @@ async function activity(backend: Backend): Promise<void> {
   const cards = await backend.store.read((sql) => sql.all<{ card_id: string }>("SELECT card_id FROM cards WHERE status = 'active' ORDER BY card_id").map((r) => r.card_id));
   for (const cardId of cards) {
     await run(agent, { type: 'DeactivateCard', cardId, reason: 'customer_request' });
-    await run(agent, { type: 'ReactivateCard', cardId });
+    await run(agent, { type: 'ReactivateCard', cardId, reason: 'issue_resolved' });
   }
   const accounts = await backend.store.read((sql) => sql.all<{ account_id: string }>("SELECT account_id FROM accounts WHERE status = 'open' ORDER BY account_id").map((r) => r.account_id));
   for (const accountId of accounts) await run(sup, { type: 'PostCharge', accountId, chargeId: `CHG-OUTBOX-${accountId}`, amount: 500, description: 'Statement copy' });

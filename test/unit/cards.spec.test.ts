@@ -4,6 +4,7 @@ import type { CardEvent } from '../../domain/cards/events.js';
 import { DeciderSpecification } from '../../domain/testing/spec.js';
 
 const spec = DeciderSpecification(cardDecider);
+const TODAY = '2026-05-04';
 const cmd = <T extends CardCommand['type']>(c: Extract<CardCommand, { type: T }>): CardCommand => c;
 /** A stored event as `UnitOfWork.load` folds it: with when and by whom it was recorded. */
 const stamp = <E extends CardEvent>(e: E, at: string, by: string): E => ({ ...e, at, by });
@@ -12,15 +13,15 @@ const issued: CardEvent = {
   type: 'CardIssued',
   data: { cardId: 'c1', accountId: 'a1', holderName: 'Ada Andersen', last4: '4417', brand: 'visa', expiryMonth: 3, expiryYear: 2029, channel: 'agent' },
 };
-const activated: CardEvent = { type: 'CardActivated', data: { cardId: 'c1', channel: 'agent' } };
+const activated: CardEvent = { type: 'CardActivated', data: { cardId: 'c1', channel: 'agent', reason: 'card_received' } };
 const suspended: CardEvent = { type: 'CardDeactivated', data: { cardId: 'c1', reason: 'suspicious_activity', channel: 'agent' } };
 const creditDenied: CardEvent = { type: 'CardDeactivated', data: { cardId: 'c1', reason: 'credit_denied', channel: 'system', note: 'authorisation auth-1 was denied' } };
-const reactivated: CardEvent = { type: 'CardReactivated', data: { cardId: 'c1', channel: 'supervisor' } };
+const reactivated: CardEvent = { type: 'CardReactivated', data: { cardId: 'c1', channel: 'supervisor', reason: 'issue_resolved' } };
 const lost: CardEvent = { type: 'CardReportedLost', data: { cardId: 'c1', channel: 'agent', reason: 'lost' } };
 const stolen: CardEvent = { type: 'CardReportedStolen', data: { cardId: 'c1', channel: 'agent', reason: 'stolen' } };
 const expired: CardEvent = { type: 'CardExpired', data: { cardId: 'c1', channel: 'batch', reason: 'expired' } };
 const closed: CardEvent = { type: 'CardClosed', data: { cardId: 'c1', reason: 'customer_request', channel: 'agent' } };
-const reissued: CardEvent = { type: 'CardReissued', data: { cardId: 'c1', newCardId: 'c2', channel: 'agent' } };
+const reissued: CardEvent = { type: 'CardReissued', data: { cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'other' } };
 
 /** Every state a card can be in, with the events that lead there. */
 const FINAL: Record<'lost' | 'stolen' | 'expired' | 'closed', CardEvent[]> = {
@@ -32,14 +33,14 @@ const FINAL: Record<'lost' | 'stolen' | 'expired' | 'closed', CardEvent[]> = {
 const finals = Object.entries(FINAL) as [keyof typeof FINAL, CardEvent[]][];
 
 const unknownCard: CardCommand[] = [
-  cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' }),
+  cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY }),
   cmd({ type: 'DeactivateCard', cardId: 'c1', reason: 'other', channel: 'agent' }),
-  cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent' }),
+  cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY }),
   cmd({ type: 'ReportCardLost', cardId: 'c1', channel: 'agent' }),
   cmd({ type: 'ReportCardStolen', cardId: 'c1', channel: 'agent' }),
   cmd({ type: 'ExpireCard', cardId: 'c1', channel: 'batch' }),
   cmd({ type: 'CloseCard', cardId: 'c1', reason: 'other', channel: 'agent' }),
-  cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c2', channel: 'agent' }),
+  cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'other' }),
 ];
 
 describe('a command on a card that does not exist', () => {
@@ -52,32 +53,32 @@ describe('IssueCard', () => {
   it('issues a new card with last-4, brand and expiry, never a number', () =>
     spec
       .given([])
-      .when(cmd({ type: 'IssueCard', cardId: 'c1', accountId: 'a1', holderName: 'Ada Andersen', last4: '4417', brand: 'visa', expiryMonth: 3, expiryYear: 2029, channel: 'agent' }))
+      .when(cmd({ type: 'IssueCard', cardId: 'c1', accountId: 'a1', holderName: 'Ada Andersen', last4: '4417', brand: 'visa', expiryMonth: 3, expiryYear: 2029, channel: 'agent', today: TODAY }))
       .then([issued]));
   it('records the card it replaces', () =>
     spec
       .given([])
-      .when(cmd({ type: 'IssueCard', cardId: 'c2', accountId: 'a1', holderName: 'Ada Andersen', last4: '9001', brand: 'visa', expiryMonth: 5, expiryYear: 2030, channel: 'supervisor', replaces: 'c1' }))
+      .when(cmd({ type: 'IssueCard', cardId: 'c2', accountId: 'a1', holderName: 'Ada Andersen', last4: '9001', brand: 'visa', expiryMonth: 5, expiryYear: 2030, channel: 'supervisor', replaces: 'c1', today: TODAY }))
       .then([{ type: 'CardIssued', data: { cardId: 'c2', accountId: 'a1', holderName: 'Ada Andersen', last4: '9001', brand: 'visa', expiryMonth: 5, expiryYear: 2030, channel: 'supervisor', replaces: 'c1' } }]));
   it('refuses a card id that is taken, and says what that card is', () =>
     spec
       .given([issued, activated])
-      .when(cmd({ type: 'IssueCard', cardId: 'c1', accountId: 'a2', holderName: 'Ben Becker', last4: '1234', brand: 'amex', expiryMonth: 1, expiryYear: 2030, channel: 'agent' }))
-      .thenRefuses('CARD_EXISTS', /card c1 already exists \(card •4417 was activated\): choose another card id/));
+      .when(cmd({ type: 'IssueCard', cardId: 'c1', accountId: 'a2', holderName: 'Ben Becker', last4: '1234', brand: 'amex', expiryMonth: 1, expiryYear: 2030, channel: 'agent', today: TODAY }))
+      .thenRefuses('CARD_EXISTS', /card c1 already exists \(card •4417 was activated \(card_received\)\): choose another card id/));
 });
 
 describe('ActivateCard', () => {
-  it('activates an issued card', () => spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' })).then([activated]));
-  it('does nothing for an active card', () => spec.given([issued, activated]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' })).thenNothingHappens());
+  it('activates an issued card', () => spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY })).then([activated]));
+  it('does nothing for an active card', () => spec.given([issued, activated]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY })).thenNothingHappens());
   it('refuses a suspended card: it must be reactivated', () =>
-    spec.given([issued, activated, suspended]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' })).thenRefuses('CARD_SUSPENDED', /card •4417 was suspended \(suspicious_activity\); reactivate it/));
+    spec.given([issued, activated, suspended]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY })).thenRefuses('CARD_SUSPENDED', /card •4417 was suspended \(suspicious_activity\); reactivate it/));
   for (const [status, history] of finals) {
-    it(`refuses a ${status} card`, () => spec.given(history).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' })).thenRefuses('CARD_FINAL', new RegExp(`a ${status} card cannot be activated`)));
+    it(`refuses a ${status} card`, () => spec.given(history).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY })).thenRefuses('CARD_FINAL', new RegExp(`a ${status} card cannot be activated`)));
   }
   it("refuses a closed card in words an agent can repeat: •last4, date, operator, reason", () =>
     spec
       .given([stamp(issued, '2025-01-10T09:00:00.000Z', 'agent1'), stamp(activated, '2025-01-12T09:00:00.000Z', 'agent1'), stamp(closed, '2026-03-02T14:30:00.000Z', 'j.smith')])
-      .when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' }))
+      .when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY }))
       .thenRefuses('CARD_FINAL', /^card •4417 was closed on 2026-03-02 by j\.smith \(customer_request\); a closed card cannot be activated/));
 });
 
@@ -101,29 +102,29 @@ describe('DeactivateCard', () => {
 
 describe('ReactivateCard', () => {
   it('reactivates a suspended card', () =>
-    spec.given([issued, activated, suspended]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent' })).then([{ type: 'CardReactivated', data: { cardId: 'c1', channel: 'agent' } }]));
+    spec.given([issued, activated, suspended]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY })).then([{ type: 'CardReactivated', data: { cardId: 'c1', channel: 'agent', reason: 'issue_resolved' } }]));
   it('records the note', () =>
     spec
       .given([issued, activated, suspended])
-      .when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', note: 'customer confirmed the purchases' }))
-      .then([{ type: 'CardReactivated', data: { cardId: 'c1', channel: 'agent', note: 'customer confirmed the purchases' } }]));
-  it('does nothing for an active card', () => spec.given([issued, activated]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent' })).thenNothingHappens());
+      .when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY, note: 'customer confirmed the purchases' }))
+      .then([{ type: 'CardReactivated', data: { cardId: 'c1', channel: 'agent', reason: 'issue_resolved', note: 'customer confirmed the purchases' } }]));
+  it('does nothing for an active card', () => spec.given([issued, activated]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY })).thenNothingHappens());
   it('refuses an issued card: activate it instead', () =>
-    spec.given([issued]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent' })).thenRefuses('CARD_NOT_ACTIVATED', /card •4417 was issued and was never activated: activate it instead/));
+    spec.given([issued]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY })).thenRefuses('CARD_NOT_ACTIVATED', /card •4417 was issued and was never activated: activate it instead/));
   it('refuses an agent when the card was suspended because credit was denied', () =>
     spec
       .given([issued, activated, stamp(creditDenied, '2026-04-01T10:00:00.000Z', 'super1')])
-      .when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent' }))
+      .when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY }))
       .thenRefuses('NEEDS_SUPERVISOR', /card •4417 was suspended on 2026-04-01 by super1 \(credit_denied\) because credit was denied: only a supervisor can reactivate it/));
   it('lets a supervisor reactivate a card suspended because credit was denied', () =>
-    spec.given([issued, activated, creditDenied]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'supervisor' })).then([reactivated]));
+    spec.given([issued, activated, creditDenied]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'supervisor', reason: 'issue_resolved', today: TODAY })).then([reactivated]));
   it('lets an agent act again once a supervisor reactivated it and it was suspended for another reason', () =>
     spec
       .given([issued, activated, creditDenied, reactivated, suspended])
-      .when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent' }))
-      .then([{ type: 'CardReactivated', data: { cardId: 'c1', channel: 'agent' } }]));
+      .when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: TODAY }))
+      .then([{ type: 'CardReactivated', data: { cardId: 'c1', channel: 'agent', reason: 'issue_resolved' } }]));
   for (const [status, history] of finals) {
-    it(`refuses a ${status} card`, () => spec.given(history).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'supervisor' })).thenRefuses('CARD_FINAL', new RegExp(`a ${status} card cannot be reactivated`)));
+    it(`refuses a ${status} card`, () => spec.given(history).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'supervisor', reason: 'issue_resolved', today: TODAY })).thenRefuses('CARD_FINAL', new RegExp(`a ${status} card cannot be reactivated`)));
   }
 });
 
@@ -185,7 +186,7 @@ describe('CloseCard', () => {
 });
 
 describe('MarkCardReissued', () => {
-  const mark = cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c2', channel: 'agent' });
+  const mark = cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'other' });
   const closedByReissue: CardEvent = { type: 'CardClosed', data: { cardId: 'c1', reason: 'other', channel: 'agent', note: 'replaced by card c2' } };
 
   it('links an active card to its replacement and closes it', () => spec.given([issued, activated]).when(mark).then([reissued, closedByReissue]));
@@ -197,10 +198,10 @@ describe('MarkCardReissued', () => {
   it('refuses a second reissue and names the card that replaced it', () =>
     spec
       .given([issued, activated, reissued, closedByReissue])
-      .when(cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c3', channel: 'agent' }))
+      .when(cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c3', channel: 'agent', reason: 'other' }))
       .thenRefuses('CARD_ALREADY_REISSUED', /card •4417 was already reissued as card c2: act on that card/));
   it('refuses a second reissue of a lost card too', () =>
-    spec.given([...FINAL.lost, reissued]).when(cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c3', channel: 'agent' })).thenRefuses('CARD_ALREADY_REISSUED', /card c2/));
+    spec.given([...FINAL.lost, reissued]).when(cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c3', channel: 'agent', reason: 'other' })).thenRefuses('CARD_ALREADY_REISSUED', /card c2/));
   it('refuses a repeat with the same new card id too (the replacement exists already)', () =>
     spec.given([issued, activated, reissued, closedByReissue]).when(mark).thenRefuses('CARD_ALREADY_REISSUED'));
   it('refuses a closed card', () => spec.given(FINAL.closed).when(mark).thenRefuses('CARD_FINAL', /a closed card cannot be reissued/));
@@ -212,10 +213,35 @@ describe('the state the decider folds', () => {
   it('a card reissued is then refused with the close caused by the reissue', () =>
     spec
       .given([issued, activated, stamp(reissued, '2026-05-05T10:00:00.000Z', 'agent1'), stamp(closedByReissueOf('c2'), '2026-05-05T10:00:00.000Z', 'agent1')])
-      .when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent' }))
+      .when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: TODAY }))
       .thenRefuses('CARD_FINAL', /^card •4417 was closed on 2026-05-05 by agent1 \(other\); a closed card cannot be activated/));
 });
 
 function closedByReissueOf(newCardId: string): CardEvent {
   return { type: 'CardClosed', data: { cardId: 'c1', reason: 'other', channel: 'agent', note: `replaced by card ${newCardId}` } };
 }
+
+describe('a card past its expiry month (valid through its last day) is neither issued nor made active', () => {
+  // `issued` expires 03/2029.
+  const issue = (today: string) => cmd({ type: 'IssueCard', cardId: 'c1', accountId: 'a1', holderName: 'Ada Andersen', last4: '4417', brand: 'visa', expiryMonth: 3, expiryYear: 2029, channel: 'agent', today });
+  it('issues it on the last day of its expiry month', () => spec.given([]).when(issue('2029-03-31')).then([issued]));
+  it('refuses to issue it from the first day of the month after', () => spec.given([]).when(issue('2029-04-01')).thenRefuses('CARD_EXPIRED', /a card that expires 03\/2029 has expired \(today is 2029-04-01\)/));
+  it('refuses to issue it a year later in an earlier month too', () => spec.given([]).when(issue('2030-01-15')).thenRefuses('CARD_EXPIRED'));
+  it('activates it in its expiry month', () => spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: '2029-03-31' })).then([activated]));
+  it('refuses to activate it after', () =>
+    spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'card_received', today: '2029-04-01' })).thenRefuses('CARD_EXPIRED', /card •4417 expires 03\/2029 and has expired \(today is 2029-04-01\): it cannot be activated/));
+  it('refuses to reactivate it after', () =>
+    spec.given([issued, activated, suspended]).when(cmd({ type: 'ReactivateCard', cardId: 'c1', channel: 'agent', reason: 'issue_resolved', today: '2029-04-01' })).thenRefuses('CARD_EXPIRED', /cannot be reactivated/));
+  it('the daily job expires it as the system', () =>
+    spec.given([issued, activated]).when(cmd({ type: 'ExpireCard', cardId: 'c1', channel: 'system' })).then([{ type: 'CardExpired', data: { cardId: 'c1', channel: 'system', reason: 'expired' } }]));
+});
+
+describe('the reason code of an activation, a reactivation and a reissue is recorded', () => {
+  it('ActivateCard records its reason and note', () =>
+    spec.given([issued]).when(cmd({ type: 'ActivateCard', cardId: 'c1', channel: 'agent', reason: 'customer_request', note: 'at the branch', today: TODAY })).then([{ type: 'CardActivated', data: { cardId: 'c1', channel: 'agent', reason: 'customer_request', note: 'at the branch' } }]));
+  it('a reissue closes the old card for the reason of the reissue', () =>
+    spec.given([issued, activated]).when(cmd({ type: 'MarkCardReissued', cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'damaged' })).then([
+      { type: 'CardReissued', data: { cardId: 'c1', newCardId: 'c2', channel: 'agent', reason: 'damaged' } },
+      { type: 'CardClosed', data: { cardId: 'c1', reason: 'damaged', channel: 'agent', note: 'replaced by card c2' } },
+    ]));
+});

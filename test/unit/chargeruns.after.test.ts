@@ -54,7 +54,7 @@ async function account(w: World, id: string, creditLimit: number, card: 'active'
   await ok(w.agent, { type: 'OpenAccount', accountId: id, holderName: `Holder ${id}`, currency: 'EUR', creditLimit });
   if (card === 'none') return;
   await ok(w.agent, { type: 'IssueCard', cardId: `${id}-c1`, accountId: id, holderName: `Holder ${id}`, last4: '4417', brand: 'visa', expiryMonth: 12, expiryYear: 2035 });
-  if (card === 'active') await ok(w.agent, { type: 'ActivateCard', cardId: `${id}-c1` });
+  if (card === 'active') await ok(w.agent, { type: 'ActivateCard', cardId: `${id}-c1`, reason: 'card_received' });
 }
 
 async function run(w: World, runId: string) {
@@ -225,14 +225,14 @@ describe('the approved run is the run that executes', () => {
     expect((await run(w, 'r1')).preview.eligible).toBe(4); // A, E, F, G at planning
 
     await account(w, 'C', 100_000); // opened after the approval
-    await ok(w.agent, { type: 'ActivateCard', cardId: 'D-c1' });
+    await ok(w.agent, { type: 'ActivateCard', cardId: 'D-c1', reason: 'card_received' });
     await ok(w.agent, { type: 'IssueCard', cardId: 'E-c2', accountId: 'E', holderName: 'Holder E', last4: '9001', brand: 'visa', expiryMonth: 12, expiryYear: 2035 });
-    await ok(w.agent, { type: 'ActivateCard', cardId: 'E-c2' });
+    await ok(w.agent, { type: 'ActivateCard', cardId: 'E-c2', reason: 'card_received' });
     await ok(w.agent, { type: 'DeactivateCard', cardId: 'F-c1', reason: 'customer_request' });
-    await ok(w.agent, { type: 'ReactivateCard', cardId: 'F-c1' });
+    await ok(w.agent, { type: 'ReactivateCard', cardId: 'F-c1', reason: 'issue_resolved' });
     await ok(w.agent, { type: 'ReportCardLost', cardId: 'G-c1' });
     await ok(w.agent, { type: 'IssueCard', cardId: 'G-c2', accountId: 'G', holderName: 'Holder G', last4: '9002', brand: 'visa', expiryMonth: 12, expiryYear: 2035 });
-    await ok(w.agent, { type: 'ActivateCard', cardId: 'G-c2' });
+    await ok(w.agent, { type: 'ActivateCard', cardId: 'G-c2', reason: 'card_received' });
     const held = await w.backend.store.read((sql) => String(sql.scalar("SELECT authorization_id FROM authorizations WHERE account_id = 'H'")));
     await ok(w.super2, { type: 'DecideCreditAuthorization', authorizationId: held, decision: 'approve' });
 

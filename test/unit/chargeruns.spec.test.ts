@@ -303,13 +303,13 @@ describe('decideBatch on a seeded in-memory store', () => {
   beforeAll(async () => {
     backend = await openBackend({ log: () => {} });
     await seedDemo(backend.store, { accounts: N, seed: 12 });
-    // The seed has no closed account: close one (it still has an active card) through the real commands.
+    // The seed has no closed account: close one through the real commands (closing it closes its card too).
     const sup = backend.connect({ origin: 'test' });
     expect((await sup.call('auth.login', { operatorId: 'super1', password: 'demo' })).ok).toBe(true);
     for (const command of [
       { type: 'OpenAccount', accountId: 'ACC-9999999', holderName: 'Zoë Closed', currency: 'EUR', creditLimit: 100_000 },
       { type: 'IssueCard', cardId: 'CRD-9999999', accountId: 'ACC-9999999', holderName: 'Zoë Closed', last4: '9999', brand: 'visa', expiryMonth: 4, expiryYear: 2030 },
-      { type: 'ActivateCard', cardId: 'CRD-9999999' },
+      { type: 'ActivateCard', cardId: 'CRD-9999999', reason: 'card_received' },
       { type: 'CloseAccount', accountId: 'ACC-9999999', reason: 'customer request' },
     ]) {
       const r = await sup.call('commands.execute', { command });
@@ -326,7 +326,8 @@ describe('decideBatch on a seeded in-memory store', () => {
     expect(rows).toHaveLength(N + 1);
     const reasons = new Set(rows.map((r) => expectedSkip(r, { feeKind: 'k', perCurrency: { EUR: 1 } })));
     for (const r of [null, 'no_active_card', 'account_frozen', 'account_closed', 'no_fee_for_currency'] as const) expect(reasons, String(r)).toContain(r);
-    expect(activeCards.get('ACC-9999999'), 'the closed account keeps an active card: only its status skips it').toHaveLength(1);
+    expect(activeCards.get('ACC-9999999'), 'closing the account closed its card').toBeUndefined();
+    expect(expectedSkip(rows.find((r) => r.account_id === 'ACC-9999999')!, { feeKind: 'k', perCurrency: { EUR: 1 } })).toBe('account_closed');
   });
 
   it('every decided account yields exactly one account append whose first event id is posting:<account>:FEE-<period>-<kind>', async () => {
@@ -514,7 +515,7 @@ describe('decideBatch on a seeded in-memory store', () => {
         for (const command of [
           { type: 'OpenAccount', accountId, holderName: 'Ada Range', currency: 'EUR', creditLimit: 100_000 },
           { type: 'IssueCard', cardId: `C-${i}`, accountId, holderName: 'Ada Range', last4: '1234', brand: 'visa', expiryMonth: 4, expiryYear: 2030 },
-          { type: 'ActivateCard', cardId: `C-${i}` },
+          { type: 'ActivateCard', cardId: `C-${i}`, reason: 'card_received' },
         ]) {
           const r = await sup.call('commands.execute', { command });
           if (!r.ok) throw new Error(`${command.type}: ${r.error.message}`);

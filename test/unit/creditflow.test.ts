@@ -63,7 +63,7 @@ async function account(accountId: string, creditLimit: number, cards: readonly C
   for (const c of cards) {
     await ok(agent, { type: 'IssueCard', cardId: c.cardId, accountId, holderName: 'Ada Andersen', last4: c.last4, brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
     if (c.state === 'issued') continue;
-    await ok(agent, { type: 'ActivateCard', cardId: c.cardId });
+    await ok(agent, { type: 'ActivateCard', cardId: c.cardId, reason: 'card_received' });
     if (c.state === 'suspended') await ok(agent, { type: 'DeactivateCard', cardId: c.cardId, reason: 'suspicious_activity' });
     if (c.state === 'lost') await ok(agent, { type: 'ReportCardLost', cardId: c.cardId });
   }
@@ -288,7 +288,7 @@ describe('a supervisor charge beyond the credit, under the default policy (appro
     await expectProjectionMatchesFold('acc-1');
 
     // An agent cannot lift a credit denial; a supervisor can.
-    expect(await send(agent, { type: 'ReactivateCard', cardId: 'c-active1' })).toMatchObject({ ok: false, error: { code: 'NEEDS_SUPERVISOR', message: expect.stringMatching(/card •1111 was suspended on \d{4}-\d\d-\d\d by super1 \(credit_denied\)/) } });
+    expect(await send(agent, { type: 'ReactivateCard', cardId: 'c-active1', reason: 'issue_resolved' })).toMatchObject({ ok: false, error: { code: 'NEEDS_SUPERVISOR', message: expect.stringMatching(/card •1111 was suspended on \d{4}-\d\d-\d\d by super1 \(credit_denied\)/) } });
 
     const before = await head();
     expect(await reactAgain(events)).toEqual({ pending: 0, committed: [] });
@@ -399,7 +399,7 @@ describe('the process manager run again', () => {
     await account('acc-1', 10_000, [{ cardId: 'c-1', last4: '1111', state: 'active' }]);
     await ok(supervisor, charge('acc-1', 'ch-1', 70_000));
     expect(await cardRow('c-1')).toMatchObject({ status: 'suspended', status_reason: 'credit_denied' });
-    await ok(supervisor, { type: 'ReactivateCard', cardId: 'c-1', note: 'customer paid at the branch' });
+    await ok(supervisor, { type: 'ReactivateCard', cardId: 'c-1', reason: 'issue_resolved', note: 'customer paid at the branch' });
     const denied = (await stream(authorizationStreamId('acc-1-ch-1'))).filter((e) => e.type === 'CreditDenied');
     expect(denied).toHaveLength(1);
     const before = await head();
@@ -496,7 +496,7 @@ describe('the card decider through the backend', () => {
     const closed = (await stream(cardStreamId('c-1'))).at(-1)!;
     expect(closed).toMatchObject({ type: 'CardClosed', data: { channel: 'supervisor', reason: 'customer_request' }, metadata: { operator: 'super1' } });
     const day = closed.recordedAt.slice(0, 10);
-    const r = await send(agent, { type: 'ActivateCard', cardId: 'c-1' });
+    const r = await send(agent, { type: 'ActivateCard', cardId: 'c-1', reason: 'card_received' });
     expect(r).toMatchObject({ ok: false, error: { code: 'CARD_FINAL', message: expect.stringMatching(new RegExp(`^card •4417 was closed on ${day} by super1 \\(customer_request\\); a closed card cannot be activated`)) } });
   });
 });

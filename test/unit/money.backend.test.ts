@@ -211,12 +211,12 @@ describe("a charge run and the posting ids of its fee", () => {
     for (const id of ['acc-1', 'acc-2']) {
       await open(id);
       await ok(agent, { type: 'IssueCard', cardId: `card-${id}`, accountId: id, holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
-      await ok(agent, { type: 'ActivateCard', cardId: `card-${id}` });
+      await ok(agent, { type: 'ActivateCard', cardId: `card-${id}`, reason: 'card_received' });
     }
     // An account whose deposit took the fee's id is not charged, and not counted as charged either: it fails, saying why.
     await open('acc-3');
     await ok(agent, { type: 'IssueCard', cardId: 'card-acc-3', accountId: 'acc-3', holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
-    await ok(agent, { type: 'ActivateCard', cardId: 'card-acc-3' });
+    await ok(agent, { type: 'ActivateCard', cardId: 'card-acc-3', reason: 'card_received' });
     await ok(agent, deposit('acc-3', FEE_ID, 100));
     const first = await run('run-1');
     expect(first).toMatchObject({ 'acc-1': 'charged', 'acc-2': 'charged' });
@@ -235,7 +235,7 @@ describe('a command id names one command', () => {
   beforeEach(async () => {
     await ok(agent, { type: 'OpenAccount', accountId: 'acc-1', holderName: 'Ada Andersen', currency: 'EUR', creditLimit: 100_000 }, 'cmd-open');
     await ok(agent, card, 'cmd-issue');
-    await ok(agent, { type: 'ActivateCard', cardId: 'card-1' }, 'cmd-activate');
+    await ok(agent, { type: 'ActivateCard', cardId: 'card-1', reason: 'card_received' }, 'cmd-activate');
   });
 
   it('refuses a ReportCardLost that reuses the command id of an OpenAccount: the card is not left active silently', async () => {
@@ -347,7 +347,7 @@ describe('amounts stay exact', () => {
     for (const id of ['acc-1', 'acc-2']) {
       await open(id);
       await ok(agent, { type: 'IssueCard', cardId: `card-${id}`, accountId: id, holderName: 'Ada Andersen', last4: '1111', brand: 'visa', expiryMonth: 4, expiryYear: 2030 });
-      await ok(agent, { type: 'ActivateCard', cardId: `card-${id}` });
+      await ok(agent, { type: 'ActivateCard', cardId: `card-${id}`, reason: 'card_received' });
     }
     const e = await refused(supervisor, { type: 'PlanChargeRun', runId: 'run-1', period: '2026-11', fees: { feeKind: 'monthly_fee', default: MAX } }, 'AMOUNT_TOO_LARGE');
     expect(e.message).toMatch(/^the run would charge 2 accounts in EUR more than 90,071,992,547,409\.91 EUR in all/);

@@ -64,6 +64,30 @@ describe('an order paid half by card in EUR and half by PayPal in USD, overpaid'
   });
 });
 
+describe('the FX write-off is 0.5% of the converted amount, not of the whole order', () => {
+  const status = () => backend.store.read((sql) => String(sql.scalar("SELECT status FROM orders WHERE order_id = 'o1'")));
+  it('a tiny converted payment does not let 0.5% of the order go: 98.51 EUR + 1.00 USD at 1 stays open, 0.49 due', async () => {
+    await ok(agent, { type: 'AddOrderPayment', orderId: 'o1', paymentId: 'p1', method: 'card', amount: 9_851, currency: 'EUR' });
+    const quote = await agent.call('orders.quotePayment', { orderId: 'o1', method: 'paypal', amount: 100, currency: 'USD', fxRate: '1' });
+    expect(quote).toMatchObject({ ok: true, value: { outcome: 'part_paid', writeOff: 0, dueAfter: 49 } });
+    const out = await ok(agent, { type: 'AddOrderPayment', orderId: 'o1', paymentId: 'p2', method: 'paypal', amount: 100, currency: 'USD', fxRate: '1' });
+    expect(out.events.map((e) => e.type)).toEqual(['OrderPaymentAdded']);
+    expect(await status()).not.toBe('paid');
+  });
+  it('just at 0.5% of the 50.00 converted (0.25 short) is written off and paid; just over (49.99 converted) is not', async () => {
+    await ok(agent, { type: 'CreateOrder', orderId: 'o2', accountId: 'acc1', baseCurrency: 'EUR', lines: [{ description: 'Laptop', quantity: 1, unitPrice: 10_000 }], total: 10_000 });
+    await ok(agent, { type: 'AddOrderPayment', orderId: 'o1', paymentId: 'p1', method: 'card', amount: 4_975, currency: 'EUR' });
+    const at = await ok(agent, { type: 'AddOrderPayment', orderId: 'o1', paymentId: 'p2', method: 'paypal', amount: 5_000, currency: 'USD', fxRate: '1' });
+    expect(at.events.map((e) => e.type)).toEqual(['OrderPaymentAdded', 'OrderFxShortfallWrittenOff', 'OrderPaid']);
+    const writeOff = (await backend.store.readStream('order-o1')).events.find((e) => e.type === 'OrderFxShortfallWrittenOff')!;
+    expect(writeOff.data).toEqual({ orderId: 'o1', amount: 25, currency: 'EUR', convertedAmount: 5_000, percentOfConverted: '0.5', percentOfTotal: '0.25' });
+    expect(await status()).toBe('paid');
+    await ok(agent, { type: 'AddOrderPayment', orderId: 'o2', paymentId: 'q1', method: 'card', amount: 4_976, currency: 'EUR' });
+    const over = await ok(agent, { type: 'AddOrderPayment', orderId: 'o2', paymentId: 'q2', method: 'paypal', amount: 4_999, currency: 'USD', fxRate: '1' });
+    expect(over.events.map((e) => e.type)).toEqual(['OrderPaymentAdded']);
+  });
+});
+
 describe('reminders of the unpaid remainder go through the outbox', () => {
   it('sends the first after an hour and the second after a day, then none; none for a paid order', async () => {
     await ok(agent, { type: 'AddOrderPayment', orderId: 'o1', paymentId: 'p1', method: 'cash', amount: 4_000, currency: 'EUR' });

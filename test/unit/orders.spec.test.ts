@@ -66,19 +66,35 @@ describe('settlement', () => {
   it('is paid when the payments reach the total exactly', () => spec.given([created(), added('p1', 4_000)]).when(pay('p2', 6_000)).then([added('p2', 6_000), paid(10_000)]));
   it('is paid half by card in EUR and half by PayPal in USD', () =>
     spec.given([created(), added('p1', 5_000)]).when(pay('p2', 5_500, 'USD', '0.9091', 'paypal')).then([added('p2', 5_500, 'USD', { fxRate: '0.9091', exactBaseAmount: '5000.05', baseAmount: 5_000 }, 'paypal'), paid(10_000)]));
-  describe('the 0.5% tolerance where a conversion was involved', () => {
-    // Total 100.00 EUR: 0.5% is exactly 0.50 EUR.
-    it('a shortfall of exactly 0.5% counts as paid, the difference written off', () =>
-      spec.given([created(), added('p1', 5_000)]).when(pay('p2', 4_950, 'USD', '1')).then([
-        added('p2', 4_950, 'USD', { fxRate: '1', exactBaseAmount: '4950', baseAmount: 4_950 }),
-        { type: 'OrderFxShortfallWrittenOff', data: { orderId: 'o1', amount: 50, currency: 'EUR', percentOfTotal: '0.5' } },
-        paid(9_950),
-      ]));
-    it('a shortfall one cent over 0.5% is not paid', () => spec.given([created(), added('p1', 5_000)]).when(pay('p2', 4_949, 'USD', '1')).then([added('p2', 4_949, 'USD', { fxRate: '1', exactBaseAmount: '4949', baseAmount: 4_949 })]));
-    it('on an odd total: 0.5% of 100.01 EUR is 0.50005, so 0.50 is inside and 0.51 outside', () => {
+  describe('the 0.5% tolerance: of the amount that was converted, not of the whole order', () => {
+    // The tolerance is 0.5% of the sum of the converted payments' base amounts (each rounded half-even to
+    // whole minor units as recorded); the comparison is exact in integers: 200 × shortfall ≤ converted.
+    const usd = (paymentId: string, amount: number): OrderEvent => added(paymentId, amount, 'USD', { fxRate: '1', exactBaseAmount: String(amount), baseAmount: amount });
+    const writtenOff = (amount: number, convertedAmount: number, percentOfConverted: string, percentOfTotal: string): OrderEvent => ({
+      type: 'OrderFxShortfallWrittenOff',
+      data: { orderId: 'o1', amount, currency: 'EUR', convertedAmount, percentOfConverted, percentOfTotal },
+    });
+    it('just at 0.5% of the converted amount: 50.00 converted, 0.25 short, written off', () =>
+      spec.given([created(), added('p1', 4_975)]).when(pay('p2', 5_000, 'USD', '1')).then([usd('p2', 5_000), writtenOff(25, 5_000, '0.5', '0.25'), paid(9_975)]));
+    it('just over 0.5% of the converted amount: 49.99 converted, 0.25 short, stays open', () =>
+      spec.given([created(), added('p1', 4_976)]).when(pay('p2', 4_999, 'USD', '1')).then([usd('p2', 4_999)]));
+    it('a tiny payment in another currency does not buy 0.5% of the whole order: 1.00 converted, 0.49 short stays open', () =>
+      spec.given([created(), added('p1', 9_851)]).when(pay('p2', 100, 'USD', '1')).then([usd('p2', 100)]));
+    it('within 0.5% of the whole order but not of the converted part: 49.50 converted, 0.50 short stays open', () =>
+      spec.given([created(), added('p1', 5_000)]).when(pay('p2', 4_950, 'USD', '1')).then([usd('p2', 4_950)]));
+    it('all of the order converted: 0.5% of 99.51 is 0.49755, so 0.49 short is written off and 0.50 short is not', () => {
+      spec.given([created()]).when(pay('p1', 9_951, 'USD', '1')).then([usd('p1', 9_951), writtenOff(49, 9_951, '0.4924', '0.49'), paid(9_951)]);
+      spec.given([created()]).when(pay('p1', 9_950, 'USD', '1')).then([usd('p1', 9_950)]);
+    });
+    it('the converted amount is the base amount as recorded, rounded half-even: 5,199 at 0.5 is 2,599.5 → 2,600, so 0.13 short is just at 0.5% (of the exact 2,599.5 it would be over)', () =>
+      spec.given([created(), added('p1', 7_387)]).when(pay('p2', 5_199, 'USD', '0.5')).then([added('p2', 5_199, 'USD', { fxRate: '0.5', exactBaseAmount: '2599.5', baseAmount: 2_600 }), writtenOff(13, 2_600, '0.5', '0.13'), paid(9_987)]));
+    it('several converted payments add up: 30.00 + 20.00 converted, 0.25 short is written off', () =>
+      spec.given([created(), added('p1', 4_975), usd('p2', 3_000)]).when(pay('p3', 2_000, 'USD', '1')).then([usd('p3', 2_000), writtenOff(25, 5_000, '0.5', '0.25'), paid(9_975)]));
+    it('exact integers at the boundary: 0.5% of 100.01 is 0.50005, so 0.50 is inside and 0.51 outside', () => {
       expect(withinFxTolerance(50, 10_001)).toBe(true);
       expect(withinFxTolerance(51, 10_001)).toBe(false);
       expect(withinFxTolerance(50, 9_999)).toBe(false);
+      expect(withinFxTolerance(0, 0)).toBe(false);
     });
     it('without any conversion there is no tolerance', () => spec.given([created(), added('p1', 5_000)]).when(pay('p2', 4_990)).then([added('p2', 4_990)]));
     it('a cancelled converted payment does not count as a conversion', () =>

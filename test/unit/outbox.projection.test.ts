@@ -20,7 +20,7 @@ describe('the outbox projection', () => {
     const head = await backend.store.headPosition();
     for (const [c, command] of [
       [agent, { type: 'DeactivateCard', cardId, reason: 'customer_request' }],
-      [agent, { type: 'ReactivateCard', cardId }],
+      [agent, { type: 'ReactivateCard', cardId, reason: 'issue_resolved' }],
       [supervisor, { type: 'PostCharge', accountId, chargeId: 'CHG-OUTBOX-1', amount: 1234, description: 'Replacement card fee' }],
     ] as const) {
       const r = await c.call('commands.execute', { command });

@@ -42,7 +42,7 @@ beforeEach(async () => {
   gateway = new GatewaySimulator();
   await ok({ type: 'OpenAccount', accountId: 'a1', holderName: 'Ada Andersen', currency: 'EUR', creditLimit: 500_000 });
   await ok({ type: 'IssueCard', cardId: 'c1', accountId: 'a1', holderName: 'Ada Andersen', last4: '4242', brand: 'visa', expiryMonth: 12, expiryYear: 2028 });
-  await ok({ type: 'ActivateCard', cardId: 'c1' });
+  await ok({ type: 'ActivateCard', cardId: 'c1', reason: 'card_received' });
   await ok({ type: 'AddPaymentMethod', methodId: 'm1', accountId: 'a1', token: 'tok_visa_a1', holderName: 'Ada Andersen', brand: 'visa', last4: '4242', expiryMonth: 12, expiryYear: 2028, cardId: 'c1' });
 });
 
@@ -173,7 +173,7 @@ describe('commands at the boundary', () => {
   it('flags plans on a lost card\'s method when the card is reissued, for an agent to re-point', async () => {
     await create('p1');
     await ok({ type: 'ReportCardLost', cardId: 'c1' });
-    await ok({ type: 'ReissueCard', cardId: 'c1', newCardId: 'c2', last4: '9999', expiryMonth: 6, expiryYear: 2030 });
+    await ok({ type: 'ReissueCard', cardId: 'c1', newCardId: 'c2', last4: '9999', expiryMonth: 6, expiryYear: 2030, reason: 'lost' });
     const flagged = await plan('p1');
     expect(flagged!.flagReason).toMatch(/card ending 4242 was reported lost and reissued as card c2/);
     await ok({ type: 'AddPaymentMethod', methodId: 'm8', accountId: 'a1', token: 'tok_new_card', holderName: 'Ada Andersen', brand: 'visa', last4: '9999', expiryMonth: 6, expiryYear: 2030, cardId: 'c2' });

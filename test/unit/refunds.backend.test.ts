@@ -8,7 +8,7 @@ import type { Backend, Connection } from '../../domain/backend/backend.js';
 import { seedDemo } from '../../domain/backend/bootstrap.js';
 import { openBackend } from '../../domain/open.js';
 import { UnitOfWork, runUnitOfWork } from '../../domain/unitOfWork.js';
-import { requestRefund } from '../../domain/refunds/request.js';
+import { requestRefund, type RefundPolicy } from '../../domain/refunds/request.js';
 import { refundStreamId } from '../../domain/refunds/events.js';
 import { ConcurrencyError } from '../../domain/eventstore/types.js';
 import { isRefusal } from '../../domain/decider.js';
@@ -81,7 +81,7 @@ describe('RequestRefund in the backend', () => {
     await ok(agent, { type: 'RequestRefund', refundId: 'r1', accountId: 'acc1', chargeId: 'ch1', amount: 4_000, reason: 'duplicate' });
     await ok(agent, { type: 'RequestRefund', refundId: 'r2', accountId: 'acc1', chargeId: 'ch1', amount: 30_000, reason: 'other' });
     const r = await agent.call('refunds.refundable', { accountId: 'acc1', chargeId: 'ch1' });
-    expect(r.ok && { ...r.value, refunds: r.value.refunds.length }).toEqual({ accountId: 'acc1', chargeId: 'ch1', description: 'hotel', chargeAmount: 50_000, currency: 'EUR', committed: 34_000, refundable: 16_000, agentLimit: 10_000, refunds: 2 });
+    expect(r.ok && { ...r.value, refunds: r.value.refunds.length }).toEqual({ accountId: 'acc1', chargeId: 'ch1', description: 'hotel', chargeAmount: 50_000, currency: 'EUR', committed: 34_000, refundable: 16_000, agentLimit: 10_000, agentDailyLimit: 100_000, refundedToday: 34_000, refunds: 2 });
     expect(await agent.call('refunds.refundable', { accountId: 'acc1', chargeId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
@@ -119,12 +119,13 @@ describe('concurrent refunds of one charge', () => {
     const a = new UnitOfWork(backend.store, meta('c-a'));
     const b = new UnitOfWork(backend.store, meta('c-b'));
     const req = (refundId: string) => ({ refundId, accountId: 'acc1', chargeId: 'ch1', amount: 30_000, reason: 'other' as const, requestedBy: 'agent1' });
-    expect(isRefusal(await requestRefund(a, req('ra'), 100_000))).toBe(false);
-    expect(isRefusal(await requestRefund(b, req('rb'), 100_000))).toBe(false);
+    const generous: RefundPolicy = { limits: () => ({ agentLimit: 100_000, agentDailyLimit: 1_000_000 }), refundedToday: () => Promise.resolve(0) };
+    expect(isRefusal(await requestRefund(a, req('ra'), generous))).toBe(false);
+    expect(isRefusal(await requestRefund(b, req('rb'), generous))).toBe(false);
     await a.commit();
     await expect(b.commit()).rejects.toBeInstanceOf(ConcurrencyError);
     const retried = await runUnitOfWork(backend.store, meta('c-b'), async (uow) => {
-      const d = await requestRefund(uow, req('rb'), 100_000);
+      const d = await requestRefund(uow, req('rb'), generous);
       if (isRefusal(d)) return d;
     });
     expect(retried).toMatchObject({ ok: false, refusal: { code: 'REFUND_EXCEEDS_CHARGE' } });
@@ -142,8 +143,10 @@ describe('concurrent refunds of one charge', () => {
     for (const [i, r] of results.entries()) again.push(!r.ok && r.error.code === 'CONCURRENCY_CONFLICT' ? await send(i) : r);
     expect(again.filter((r) => r.ok)).toHaveLength(5);
     for (const r of again.filter((x) => !x.ok)) expect(r).toMatchObject({ ok: false, error: { code: 'REFUND_EXCEEDS_CHARGE' } });
-    expect(await balance('acc1')).toBe(-5_000);
+    // The agent limit caps the charge's refunds together: the first is posted, the four after it wait for a supervisor.
+    expect(await balance('acc1')).toBe(-41_000);
     const { events } = await backend.store.readStream(refundStreamId('acc1', 'ch1'));
     expect(events.filter((e) => e.type === 'RefundRequested')).toHaveLength(5);
+    expect(events.filter((e) => e.type === 'RefundSentForApproval')).toHaveLength(4);
   });
 });

@@ -10,6 +10,7 @@ import { DeciderSpecification } from '../../domain/testing/spec.js';
 const spec = DeciderSpecification(refundDecider);
 const charge: ChargeFacts = { accountId: 'a1', chargeId: 'ch1', amount: 50_000, currency: 'EUR', description: 'hotel' };
 const LIMIT = 10_000;
+const DAILY = 30_000;
 const ref = (refundId: string) => ({ refundId, accountId: 'a1', chargeId: 'ch1' });
 const request = (refundId: string, amount: number, over: Partial<Extract<RefundCommand, { type: 'RequestRefund' }>> = {}): RefundCommand => ({
   type: 'RequestRefund',
@@ -19,6 +20,8 @@ const request = (refundId: string, amount: number, over: Partial<Extract<RefundC
   requestedBy: 'agent1',
   charge,
   agentLimit: LIMIT,
+  agentDailyLimit: DAILY,
+  refundedToday: 0,
   ...over,
 });
 const requested = (refundId: string, amount: number, requestedBy = 'agent1'): RefundEvent => ({
@@ -29,7 +32,10 @@ const autoApproved = (refundId: string, amount: number, by = 'agent1'): RefundEv
   type: 'RefundApproved',
   data: { ...ref(refundId), amount, currency: 'EUR', approvedBy: by, automatic: true, note: 'within the agent limit of 100.00 EUR' },
 });
-const sentForApproval = (refundId: string, amount: number): RefundEvent => ({ type: 'RefundSentForApproval', data: { ...ref(refundId), amount, currency: 'EUR', agentLimit: LIMIT } });
+const sentForApproval = (refundId: string, amount: number, onCharge = amount, today = amount, over: 'charge' | 'daily' = 'charge'): RefundEvent => ({
+  type: 'RefundSentForApproval',
+  data: { ...ref(refundId), amount, currency: 'EUR', agentLimit: LIMIT, over, refundedOnCharge: onCharge, agentDailyLimit: DAILY, refundedToday: today },
+});
 const approved = (refundId: string, amount: number, by: string): RefundEvent => ({ type: 'RefundApproved', data: { ...ref(refundId), amount, currency: 'EUR', approvedBy: by, automatic: false } });
 const rejected = (refundId: string, by: string): RefundEvent => ({ type: 'RefundRejected', data: { ...ref(refundId), rejectedBy: by, note: 'not our error' } });
 
@@ -52,10 +58,38 @@ describe('RequestRefund', () => {
       .thenRefuses('REFUND_EXCEEDS_CHARGE', /has 1,264\.50 EUR left to refund: refund at most 1,264\.50 EUR/));
   it('refuses a refund that, with those posted before, would be more than the charge', () =>
     spec.given([requested('r1', 8_000), autoApproved('r1', 8_000), requested('r2', 40_000), sentForApproval('r2', 40_000)]).when(request('r3', 2_001)).thenRefuses('REFUND_EXCEEDS_CHARGE', /20.00 EUR left to refund \(480.00 EUR refunded or waiting for approval\): refund at most 20.00 EUR/));
-  it('takes the exact remainder', () => spec.given([requested('r1', 8_000), autoApproved('r1', 8_000), requested('r2', 40_000), sentForApproval('r2', 40_000)]).when(request('r3', 2_000)).then([requested('r3', 2_000), autoApproved('r3', 2_000)]));
+  it('takes the exact remainder (waiting for a supervisor: the refunds of the charge are past the agent limit)', () =>
+    spec.given([requested('r1', 8_000), autoApproved('r1', 8_000), requested('r2', 40_000), sentForApproval('r2', 40_000, 48_000)]).when(request('r3', 2_000)).then([requested('r3', 2_000), sentForApproval('r3', 2_000, 50_000)]));
   it('refuses anything once the charge is refunded in full', () =>
     spec.given([requested('r1', 50_000), sentForApproval('r1', 50_000), approved('r1', 50_000, 'super2')]).when(request('r2', 1)).thenRefuses('REFUND_EXCEEDS_CHARGE', /already refunded in full/));
   it('frees the amount of a rejected refund', () => spec.given([requested('r1', 50_000), sentForApproval('r1', 50_000), rejected('r1', 'super2')]).when(request('r2', 100)).then([requested('r2', 100), autoApproved('r2', 100)]));
+});
+
+describe('the agent limit holds across requests: it caps the sum refunded on the charge', () => {
+  const c300: ChargeFacts = { ...charge, amount: 30_000 };
+  const req300 = (refundId: string, amount: number): RefundCommand => request(refundId, amount, { charge: c300, refundedToday: 0, agentDailyLimit: 1_000_000 });
+  const reqd = (refundId: string, amount: number): RefundEvent => ({ type: 'RefundRequested', data: { ...ref(refundId), amount, currency: 'EUR', reason: 'requested_by_customer', requestedBy: 'agent1', chargeAmount: 30_000 } });
+  const waits = (refundId: string, amount: number, onCharge: number): RefundEvent => ({
+    type: 'RefundSentForApproval',
+    data: { ...ref(refundId), amount, currency: 'EUR', agentLimit: LIMIT, over: 'charge', refundedOnCharge: onCharge, agentDailyLimit: 1_000_000, refundedToday: amount },
+  });
+  it('three refunds of 100.00 of a 300.00 charge: the first is posted, the second (200.00 together) waits', () =>
+    spec.given([reqd('r1', 10_000), autoApproved('r1', 10_000)]).when(req300('r2', 10_000)).then([reqd('r2', 10_000), waits('r2', 10_000, 20_000)]));
+  it('the third waits too, counting the one already waiting (300.00 together)', () =>
+    spec.given([reqd('r1', 10_000), autoApproved('r1', 10_000), reqd('r2', 10_000), waits('r2', 10_000, 20_000)]).when(req300('r3', 10_000)).then([reqd('r3', 10_000), waits('r3', 10_000, 30_000)]));
+  it('just at the limit together is posted; one cent over together waits', () => {
+    spec.given([reqd('r1', 6_000), autoApproved('r1', 6_000)]).when(req300('r2', 4_000)).then([reqd('r2', 4_000), autoApproved('r2', 4_000)]);
+    spec.given([reqd('r1', 6_000), autoApproved('r1', 6_000)]).when(req300('r2', 4_001)).then([reqd('r2', 4_001), waits('r2', 4_001, 10_001)]);
+  });
+  it('a rejected refund no longer counts towards the sum', () =>
+    spec.given([reqd('r1', 10_000), waits('r1', 10_000, 10_000), rejected('r1', 'super2')]).when(req300('r2', 10_000)).then([reqd('r2', 10_000), autoApproved('r2', 10_000)]));
+});
+
+describe('the daily limit caps what one operator refunds in a day', () => {
+  it('posts at once while the day\'s refunds with this one stay within it (just at it)', () => spec.given([]).when(request('r1', 5_000, { refundedToday: DAILY - 5_000 })).then([requested('r1', 5_000), autoApproved('r1', 5_000)]));
+  it('one cent over the day\'s limit together, the refund waits for a supervisor, though within the charge\'s limit', () =>
+    spec.given([]).when(request('r1', 5_000, { refundedToday: DAILY - 4_999 })).then([requested('r1', 5_000), sentForApproval('r1', 5_000, 5_000, DAILY + 1, 'daily')]));
+  it('over both, it says the charge\'s limit', () => spec.given([]).when(request('r1', 20_000, { refundedToday: DAILY })).then([requested('r1', 20_000), sentForApproval('r1', 20_000, 20_000, DAILY + 20_000, 'charge')]));
   it('is idempotent by refund id: the same refund again changes nothing', () => spec.given([requested('r1', 4_000), autoApproved('r1', 4_000)]).when(request('r1', 4_000)).thenNothingHappens());
   it('refuses a different refund under a refund id already used', () => spec.given([requested('r1', 4_000), autoApproved('r1', 4_000)]).when(request('r1', 5_000)).thenRefuses('REFUND_ID_TAKEN', /a different refund needs a new refund id/));
   it('applies the agent limit to supervisors too: over it, a second person decides', () =>

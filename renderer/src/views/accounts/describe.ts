@@ -124,7 +124,7 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'CardIssued':
       return { ...base, summary: `•${s(d.last4)} ${brandLabel(s(d.brand))} (${s(d.cardId)}), expires ${expiry(n(d.expiryMonth), n(d.expiryYear))}${d.replaces ? `, replaces ${cardLabel(s(d.replaces))}` : ''}` };
     case 'CardReissued':
-      return { ...base, summary: `Card ${card} is replaced by ${cardLabel(s(d.newCardId))} (${s(d.newCardId)})` };
+      return { ...base, summary: `Card ${card} is replaced by ${cardLabel(s(d.newCardId))} (${s(d.newCardId)})`, reason: cardReason };
     case 'CardActivated':
     case 'CardReactivated':
     case 'CardDeactivated':
@@ -175,6 +175,8 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'RefundApproved':
       return { ...base, summary: `${money(d.amount)} · refund ${s(d.refundId)} · ${d.automatic ? 'within the agent limit' : `by ${s(d.approvedBy)}`}` };
     case 'RefundSentForApproval':
+      if (d.over === 'daily') return { ...base, summary: `${money(d.amount)} takes the requester's refunds today to ${money(d.refundedToday)}, over the daily limit of ${money(d.agentDailyLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
+      if (d.over === 'charge') return { ...base, summary: `${money(d.amount)} takes the refunds of the charge to ${money(d.refundedOnCharge)}, over the agent limit of ${money(d.agentLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
       return { ...base, summary: `${money(d.amount)} is over the agent limit of ${money(d.agentLimit)}: a supervisor decides · refund ${s(d.refundId)}` };
     case 'RefundRejected':
       return { ...base, summary: `Refund ${s(d.refundId)} of charge ${s(d.chargeId)}, by ${s(d.rejectedBy)}` };
@@ -185,7 +187,7 @@ export function describeEvent(type: string, raw: unknown, cardLabel: (cardId: st
     case 'OrderPaymentCancelled':
       return { ...base, summary: `Payment ${s(d.paymentId)} of order ${s(d.orderId)} no longer counts`, reason: s(d.reason) };
     case 'OrderFxShortfallWrittenOff':
-      return { ...base, summary: `${money(d.amount)} (${s(d.percentOfTotal)}% of the total) · order ${s(d.orderId)}` };
+      return { ...base, summary: d.convertedAmount !== undefined ? `${money(d.amount)} (${s(d.percentOfConverted)}% of the ${money(d.convertedAmount)} converted) · order ${s(d.orderId)}` : `${money(d.amount)} (${s(d.percentOfTotal)}% of the total) · order ${s(d.orderId)}` };
     case 'OrderPaid':
       return { ...base, summary: `${money(d.paid)} paid of ${money(d.total)} · order ${s(d.orderId)}` };
     case 'OrderOverpaid':

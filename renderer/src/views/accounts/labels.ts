@@ -1,5 +1,5 @@
 /** Words for codes: card states, reasons, channels, brands, account states. */
-import type { Brand, CardReason, Channel } from './types.js';
+import type { ActivateReason, Brand, CardReason, ChangeReason, Channel, ReactivateReason, ReissueReason } from './types.js';
 
 export const CARD_REASON_LABELS: Readonly<Record<CardReason, string>> = {
   lost: 'Lost',
@@ -10,9 +10,18 @@ export const CARD_REASON_LABELS: Readonly<Record<CardReason, string>> = {
   issuer_request: 'Issuer request',
   suspicious_activity: 'Suspicious activity',
   credit_denied: 'Credit denied',
+  card_received: 'Card received by the customer',
+  issue_resolved: 'Issue resolved',
+  credit_approved: 'Credit approved',
+  account_closed: 'Account closed',
   other: 'Other',
 };
-export const CARD_REASONS = Object.keys(CARD_REASON_LABELS) as CardReason[];
+/** The codes of a suspension or a closure (the domain's CARD_REASONS). */
+export const CARD_REASONS: readonly ChangeReason[] = ['lost', 'stolen', 'damaged', 'expired', 'customer_request', 'issuer_request', 'suspicious_activity', 'credit_denied', 'other'];
+/** The codes an activation, a reactivation and a reissue allow (the domain's ACTIVATE_, REACTIVATE_ and REISSUE_REASONS). */
+export const ACTIVATE_REASONS: readonly ActivateReason[] = ['card_received', 'customer_request', 'issuer_request', 'other'];
+export const REACTIVATE_REASONS: readonly ReactivateReason[] = ['customer_request', 'issue_resolved', 'credit_approved', 'issuer_request', 'other'];
+export const REISSUE_REASONS: readonly ReissueReason[] = ['lost', 'stolen', 'damaged', 'expired', 'customer_request', 'issuer_request', 'suspicious_activity', 'other'];
 export const reasonLabel = (r: string | null | undefined): string => (r ? (CARD_REASON_LABELS[r as CardReason] ?? r) : '');
 
 export const CHANNEL_LABELS: Readonly<Record<Channel, string>> = { agent: 'Agent', supervisor: 'Supervisor', system: 'System', batch: 'Batch' };

@@ -3,14 +3,14 @@
  * it is shown, how what the admin typed is read back, and the one command a section saves with.
  * The backend validates everything again and has the last word (its refusals are shown as is).
  */
-import type { Command } from '../../api/types';
-import { formatMoney, parseAmount } from '../accounts/money';
-import type { AllSettings, EventView, LastChange } from './types';
+import type { Command } from '../../api/types.js';
+import { formatMoney, parseAmount } from '../accounts/money.js';
+import type { AllSettings, EventView, LastChange } from './types.js';
 
 export type SectionId = 'credit' | 'refunds' | 'reminders' | 'plans' | 'signIn';
 
 /** What a field holds. Money is integer minor units of whatever currency the account or charge is in. */
-export type FieldKind = 'money' | 'days' | 'minutesList' | 'daysList' | 'codes' | 'url' | 'count' | 'minutes' | 'ms';
+export type FieldKind = 'money' | 'days' | 'minutesList' | 'daysList' | 'codes' | 'url' | 'count' | 'minutes' | 'ms' | 'currencyLimits';
 export type FieldValue = number | readonly number[] | string | readonly string[];
 
 export interface FieldDef {
@@ -51,9 +51,32 @@ export function humanMinutes(m: number): string {
   return plural(m, 'minute', 'minutes');
 }
 
+/**
+ * Limits of a currency of its own, as a field value: "JPY 20000 30000" (code, agent limit, daily
+ * limit, in minor units). Shown and typed as "JPY 20000 / 30000; USD 50.00 / 300.00" (major units of each currency).
+ */
+export interface CurrencyLimits {
+  readonly currency: string;
+  readonly agentLimit: number;
+  readonly agentDailyLimit: number;
+}
+const encodeLimits = (l: CurrencyLimits): string => `${l.currency} ${l.agentLimit} ${l.agentDailyLimit}`;
+export function decodeLimits(v: string): CurrencyLimits {
+  const [currency = '', a = '0', d = '0'] = v.split(' ');
+  return { currency, agentLimit: Number(a), agentDailyLimit: Number(d) };
+}
+const plainMoney = (minor: number, currency: string): string => formatMoney(minor, currency, { code: false }).replace(/,/g, '');
+/** "JPY 20000 / 30000" for people and for the draft. */
+export const limitsText = (l: CurrencyLimits): string => `${l.currency} ${plainMoney(l.agentLimit, l.currency)} / ${plainMoney(l.agentDailyLimit, l.currency)}`;
+const byCurrencyValue = (s: AllSettings): readonly string[] =>
+  Object.entries(s.settings.refunds.byCurrency ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([currency, l]) => encodeLimits({ currency, ...l }));
+
 /** The text an input starts with for a value. */
 export function draftOf(kind: FieldKind, v: FieldValue): string {
   if (kind === 'money' && typeof v === 'number') return formatNeutral(v).replace(/,/g, '');
+  if (kind === 'currencyLimits' && Array.isArray(v)) return v.map((x) => limitsText(decodeLimits(String(x)))).join('; ');
   if (Array.isArray(v)) return v.join(', ');
   return String(v);
 }
@@ -75,6 +98,7 @@ export function unitOf(kind: FieldKind): string {
       return 'attempts';
     case 'codes':
     case 'url':
+    case 'currencyLimits':
       return '';
   }
 }
@@ -100,6 +124,8 @@ export function hintOf(kind: FieldKind): string {
       return 'A whole number of minutes.';
     case 'ms':
       return 'A whole number of milliseconds (1000 is one second).';
+    case 'currencyLimits':
+      return 'Per currency: the code, the agent limit and the daily limit in that currency, separated by semicolons, e.g. JPY 20000 / 150000; USD 80.00 / 800.00. Empty: every currency uses the limits above.';
   }
 }
 
@@ -146,7 +172,33 @@ export function parseField(kind: FieldKind, text: string): ParsedField {
       return parseWhole(t, 'minutes');
     case 'ms':
       return parseWhole(t, 'milliseconds');
+    case 'currencyLimits':
+      return parseCurrencyLimits(t);
   }
+}
+
+/** A limit in one currency's major units; zero is allowed. */
+function parseLimit(t: string, currency: string): { ok: true; minor: number } | { ok: false; message: string } {
+  if (/^0*(\.0*)?$/.test(t) && /\d/.test(t)) return { ok: true, minor: 0 };
+  return parseAmount(t, currency);
+}
+
+function parseCurrencyLimits(t: string): ParsedField {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const part of t.split(/[;\n]+/).map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z]{3})\s+(\S+)\s*\/\s*(\S+)$/.exec(part);
+    if (!m) return { ok: false, message: `"${part.slice(0, 40)}" is not "CODE agent limit / daily limit", e.g. JPY 20000 / 150000` };
+    const currency = m[1]!.toUpperCase();
+    if (seen.has(currency)) return { ok: false, message: `${currency} is listed twice: keep one line per currency` };
+    seen.add(currency);
+    const a = parseLimit(m[2]!, currency);
+    if (!a.ok) return { ok: false, message: `${currency} agent limit: ${a.message}` };
+    const d = parseLimit(m[3]!, currency);
+    if (!d.ok) return { ok: false, message: `${currency} daily limit: ${d.message}` };
+    out.push(encodeLimits({ currency, agentLimit: a.minor, agentDailyLimit: d.minor }));
+  }
+  return { ok: true, value: out };
 }
 
 // ---------------------------------------------------------------- the sections
@@ -200,19 +252,42 @@ export const SECTIONS: readonly SectionDef[] = [
   {
     id: 'refunds',
     title: 'Refunds',
-    blurb: 'How much an agent may refund without a supervisor.',
+    blurb: 'How much an agent may refund without a supervisor, per charge and per day.',
     stream: 'settings',
     changeKey: 'refunds',
     fields: [
       {
         key: 'agentLimit',
         label: 'Agent limit',
-        meaning: 'A refund up to this amount is posted to the account at once; a larger one waits for a supervisor\u2019s approval.',
+        meaning: 'The refunds of one charge together (posted, waiting and the new one) up to this amount are posted to the account at once; past it, a refund waits for a supervisor\u2019s approval.',
         kind: 'money',
         get: (s) => s.settings.refunds.agentLimit,
       },
+      {
+        key: 'agentDailyLimit',
+        label: 'Daily limit',
+        meaning: 'What one operator refunds in a day (UTC), in one currency, without a supervisor; past it, a refund waits for a supervisor\u2019s approval.',
+        kind: 'money',
+        get: (s) => s.settings.refunds.agentDailyLimit,
+      },
+      {
+        key: 'byCurrency',
+        label: 'Limits by currency',
+        meaning: 'A currency listed here has its own agent and daily limits, in its own units (a yen has no cents); any other currency uses the two limits above.',
+        kind: 'currencyLimits',
+        get: byCurrencyValue,
+      },
     ],
-    command: (v) => ({ type: 'UpdateSettings', changes: { refunds: { agentLimit: num(v, 'agentLimit') } } }),
+    command: (v) => ({
+      type: 'UpdateSettings',
+      changes: {
+        refunds: {
+          agentLimit: num(v, 'agentLimit'),
+          agentDailyLimit: num(v, 'agentDailyLimit'),
+          byCurrency: Object.fromEntries(strs(v, 'byCurrency').map((x) => decodeLimits(x)).map((l) => [l.currency, { agentLimit: l.agentLimit, agentDailyLimit: l.agentDailyLimit }])),
+        },
+      },
+    }),
   },
   {
     id: 'reminders',
