@@ -83,6 +83,7 @@ describe('a card past its expiry month is neither issued nor made active', () =>
     await ok(agent, { type: 'ActivateCard', cardId: 'c-may2', reason: 'card_received' });
     await ok(agent, { type: 'DeactivateCard', cardId: 'c-may2', reason: 'customer_request' });
     now = '2026-06-01T00:00:00.000Z';
+    agent = await as('agent1'); // weeks passed: the idle session expired
     const before = await head();
     expect(await exec(agent, { type: 'ActivateCard', cardId: 'c-may', reason: 'card_received' })).toMatchObject({ ok: false, error: { code: 'CARD_EXPIRED', message: expect.stringMatching(/card •4417 expires 05\/2026 and has expired \(today is 2026-06-01\): it cannot be activated/) } });
     expect(await exec(agent, { type: 'ReactivateCard', cardId: 'c-may2', reason: 'issue_resolved' })).toMatchObject({ ok: false, error: { code: 'CARD_EXPIRED', message: expect.stringMatching(/cannot be reactivated/) } });
@@ -93,6 +94,7 @@ describe('a card past its expiry month is neither issued nor made active', () =>
   it('still in its expiry month, the card is activated', async () => {
     await ok(agent, issue('c-may', 5, 2026));
     now = '2026-05-31T23:59:59.999Z';
+    agent = await as('agent1'); // weeks passed: the idle session expired
     await ok(agent, { type: 'ActivateCard', cardId: 'c-may', reason: 'card_received' });
     expect(await card('c-may')).toMatchObject({ status: 'active' });
   });

@@ -84,6 +84,7 @@ describe('the daily limit caps what one operator refunds in a day', () => {
     // A supervisor's own refunds count towards the supervisor's day, not the agent's.
     expect(await outcome(super1, refund('s1', 'ch11', 5_000))).toBe('posted');
     now = Date.parse('2026-05-05T00:00:00.000Z');
+    agent = await as('agent1'); // hours passed: the idle session expired
     expect(await outcome(agent, refund('r12', 'ch12', 10_000))).toBe('posted');
   });
 
