@@ -32,7 +32,7 @@ describe('card numbers through the CLI', () => {
     expect(containsCardNumber(r.stdout), r.stdout).toBe(false);
     expect(containsCardNumber(r.stderr), r.stderr).toBe(false);
 
-    const init = await runCli(['init', '--db', tempStore('cardops-pan-init-'), '--admin', 'a4111.1111.1111.1111', '--json']);
+    const init = await runCli(['init', '--db', tempStore('cardops-pan-init-'), '--admin', 'a4111.1111.1111.1111', '--json'], { CARDOPS_PASSWORD: 'a long enough passphrase' });
     expect(init.code, init.stdout + init.stderr).toBe(2);
     expect(JSON.parse(init.stdout.trim().split('\n').at(-1)!)).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/card number/) } });
     expect(containsCardNumber(init.stdout + init.stderr), init.stdout + init.stderr).toBe(false);
