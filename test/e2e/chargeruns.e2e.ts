@@ -247,6 +247,18 @@ describe('the monthly charge run', () => {
     await checkScreen(approver, 'chargeruns-paused');
     await outcomes(approver).scrollIntoViewIfNeeded();
     await checkScreen(approver, 'chargeruns-paused-review');
+    // An admin sees the paused run but is offered none of the supervisor's controls.
+    {
+      const { context, page: admin } = await openApp(browser, app);
+      await signIn(admin, 'admin');
+      await openRun(admin, second);
+      await until(() => admin.getByRole('heading', { level: 1 }).getByText('Paused').isVisible(), 'Paused, seen by an admin');
+      for (const name of ['Resume', 'Pause', 'Cancel run…']) expect(await admin.getByRole('button', { name, exact: true }).count(), name).toBe(0);
+      await goToList(admin);
+      await until(() => admin.getByRole('table', { name: 'Charge runs' }).getByRole('row', { name: new RegExp(second) }).isVisible(), 'the run in the list');
+      expect(await admin.getByRole('button', { name: `Resume ${second}` }).count()).toBe(0);
+      await context.close();
+    }
     await approver.getByRole('button', { name: 'Resume' }).click();
     await until(async () => (await progressBar(approver).getAttribute('aria-valuenow')) === String(ACCOUNTS), 'the resumed run to finish', 60_000);
     await until(() => approver.getByRole('heading', { level: 1 }).getByText('Completed').isVisible(), 'Completed');

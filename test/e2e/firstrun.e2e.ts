@@ -38,7 +38,7 @@ describe('first run on an empty store', () => {
     await form.getByRole('button', { name: 'Create administrator' }).click();
     // The backend's own rule, with its code.
     await expect.poll(async () => (await form.getByRole('alert').textContent()) ?? '').toContain('VALIDATION_FAILED');
-    expect(await form.getByRole('alert').textContent()).toContain('at least 4 characters');
+    expect(await form.getByRole('alert').textContent()).toContain('at least 12 characters');
     await form.getByLabel('Password', { exact: true }).fill('s3cret-admin');
     await form.getByLabel('Repeat password').fill('s3cret-admin');
     await form.getByRole('button', { name: 'Create administrator' }).click();

@@ -41,8 +41,8 @@ describe('when the link to the backend drops', () => {
     expect(await d.getByLabel('Operator name').inputValue()).toBe('carol');
     expect(await d.getByLabel('Display name').inputValue()).toBe('Carol Clerk');
 
-    await d.getByLabel('Password', { exact: true }).fill('carol-pass');
-    await d.getByLabel('Repeat password').fill('carol-pass');
+    await d.getByLabel('Password', { exact: true }).fill('carol-passphrase');
+    await d.getByLabel('Repeat password').fill('carol-passphrase');
     await d.getByRole('button', { name: 'Create operator' }).click();
     await expect.poll(() => d.isVisible()).toBe(false);
     await expect.poll(() => page.getByRole('cell', { name: 'carol', exact: true }).isVisible()).toBe(true);
